@@ -1,0 +1,62 @@
+"""The project's own error types: each names the file (and page, table, cell) a person must look at."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises on purpose; anything else is a bug."""
+
+
+class SourceDocumentError(PipelineError):
+    """A file in the raw folder cannot be used as a source document."""
+
+    def __init__(self, file_name: str, reason: str, page: int | None = None) -> None:
+        self.file_name = file_name
+        self.reason = reason
+        self.page = page
+        where = f"{file_name}, page {page}" if page is not None else file_name
+        super().__init__(f"{where}: {reason}")
+
+
+class TableHeaderError(PipelineError):
+    """A recognised table's header no longer matches its family."""
+
+    def __init__(self, file_name: str, page: int, table_id: str, expected: list[str], found: list[str]) -> None:
+        self.file_name = file_name
+        self.page = page
+        self.table_id = table_id
+        self.expected = expected
+        self.found = found
+        super().__init__(
+            f"{file_name}, page {page}, table {table_id}: header changed; expected {expected!r}, found {found!r}"
+        )
+
+
+class CellValueError(PipelineError):
+    """A cell's text could not be turned into a typed value while staging."""
+
+    def __init__(
+        self,
+        document_id: str,
+        page: int,
+        table_id: str,
+        cell: str,
+        text: str,
+        reason: str,
+    ) -> None:
+        self.document_id = document_id
+        self.page = page
+        self.table_id = table_id
+        self.cell = cell
+        self.text = text
+        super().__init__(
+            f"{document_id}.pdf, page {page}, table {table_id}, cell {cell}: cannot read {text!r}: {reason}"
+        )
+
+
+class ValidationFailed(PipelineError):
+    """A Great Expectations suite failed, or could not be run."""
+
+
+class PublishError(PipelineError):
+    """The working warehouse is not fit to be published."""

@@ -1,0 +1,317 @@
+"""Extract every recognised table and numeric passage of one source PDF, with provenance."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pdfplumber.page import Page
+
+from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError
+from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
+from pipelines.lib.pdf.layout import BBox, Grid, find_grids, lines_outside, page_title, paragraphs
+from pipelines.lib.pdf.text import check_no_lost_glyphs
+from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, TableFamily
+
+_FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
+_HEADER_MISMATCH_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A line printed with a table: footnote (*1 2003年), note (注/参考), source (出典) or lead (・ above it)."""
+
+    kind: str
+    seq: int
+    marker: str | None
+    text: str
+
+
+@dataclass
+class ExtractedTable:
+    """One recognised table: its grid, title and the annotations printed with it."""
+
+    table_id: str
+    family: str
+    page: int
+    title: str
+    grid: Grid
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One paragraph of a numeric passage; box_idx/box_col locate it inside a framed box when there is one."""
+
+    passage_id: str
+    page: int
+    block_idx: int
+    box_idx: int | None
+    box_col: int | None
+    text: str
+    bbox: BBox
+
+
+@dataclass
+class DocumentExtraction:
+    """Everything extracted from one PDF."""
+
+    document: SourceDocument
+    tables: list[ExtractedTable]
+    blocks: list[TextBlock]
+    unrecognised: list[tuple[int, BBox, list[str]]]
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def _classify_family(file_name: str, page: int, title: str, grid: Grid) -> TableFamily | None:
+    rows = grid.rows()
+    for fam in TABLE_FAMILIES:
+        score = fam.header_score(rows)
+        if score == 1.0 and (fam.title is None or fam.title_matches(title)):
+            return fam
+    for fam in TABLE_FAMILIES:
+        score = fam.header_score(rows)
+        if fam.title_matches(title) or score >= _HEADER_MISMATCH_SCORE:
+            table_id = _safe_id(fam, title, rows)
+            raise TableHeaderError(file_name, page, table_id, list(fam.header), fam.header_cells(rows))
+    return None
+
+
+def _safe_id(fam: TableFamily, title: str, rows: list[list[str]]) -> str:
+    try:
+        return fam.make_id(title, rows)
+    except ValueError:
+        return fam.family
+
+
+def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]:
+    """Lines printed just above (lead bullets) and below (footnotes, notes, sources) a table."""
+    below_limit = min((g.bbox[1] for g in others if g.bbox[1] > grid.bbox[3]), default=page.height)
+    above_limit = max((g.bbox[3] for g in others if g.bbox[3] < grid.bbox[1]), default=0.0)
+    lines = lines_outside(page, [grid, *others])
+    out: list[Annotation] = []
+    above = [ln for ln in lines if above_limit <= ln.bbox[1] and ln.bbox[3] <= grid.bbox[1]]
+    below = [ln for ln in lines if grid.bbox[3] <= ln.bbox[1] < below_limit]
+    right_edge = max([grid.bbox[2], *(ln.bbox[2] for ln in above + below)]) - grid.padding
+    for text, _ in paragraphs(above, right_edge):
+        if text.startswith("・"):
+            out.append(Annotation("lead", len(out), None, text))
+    for text, _ in paragraphs(below, right_edge):
+        if re.match(r"[*＊※]\d", text):
+            for marker, note in _FOOTNOTE.findall(text):
+                out.append(Annotation("footnote", len(out), marker.replace("＊", "*"), note.strip()))
+        elif re.match(r"\(?(出典|出展)", text):
+            out.append(Annotation("source", len(out), None, text))
+        else:
+            out.append(Annotation("note", len(out), None, text))
+    return out
+
+
+def _passage_blocks(page: Page, passage_id: str, boxes: list[Grid], grids: list[Grid]) -> list[TextBlock]:
+    """Paragraphs of a passage page: framed boxes cell by cell, then the free text outside every table."""
+    blocks: list[TextBlock] = []
+    for box_idx, grid in enumerate(boxes):
+        for cell in grid.cells:
+            if cell.is_merged_fill or not cell.text:
+                continue
+            blocks.append(TextBlock(passage_id, page.page_number, len(blocks), box_idx, cell.col, cell.text, cell.bbox))
+    right = max((ln.bbox[2] for ln in lines_outside(page, grids)), default=page.width)
+    for text, bbox in paragraphs(lines_outside(page, grids), right):
+        blocks.append(TextBlock(passage_id, page.page_number, len(blocks), None, None, text, bbox))
+    return blocks
+
+
+def _page_heading(page: Page, title: str, grids: list[Grid]) -> str:
+    body = lines_outside(page, grids)
+    return title + "\n" + "\n".join(ln.text for ln in body[:2])
+
+
+def iter_pages(path: Path, max_pages: int | None, page_timeout_s: float | None) -> Iterator[Page]:
+    """Pages of a PDF, one at a time, with the document's own errors and a per-page time limit."""
+    with open_pdf(path, max_pages=max_pages) as pdf:
+        for page in pdf.pages:
+            started = time.monotonic()
+            yield page
+            elapsed = time.monotonic() - started
+            page.close()
+            if page_timeout_s is not None and elapsed > page_timeout_s:
+                raise SourceDocumentError(
+                    path.name,
+                    f"took {elapsed:.1f} s, over the per-page limit of {page_timeout_s:g} s (PIPELINES_PAGE_TIMEOUT_S)",
+                    page=page.page_number,
+                )
+
+
+def extract_document(
+    path: Path,
+    *,
+    max_pages: int | None = None,
+    page_timeout_s: float | None = None,
+    progress: ProgressFn | None = None,
+) -> DocumentExtraction:
+    """Recognise and extract every table and numeric passage in one PDF.
+
+    Raises SourceDocumentError for an unusable PDF or one with none of the known tables, and
+    TableHeaderError when a known table's header changed.
+    """
+    document = inspect_document(path, max_pages=max_pages)
+    tables: list[ExtractedTable] = []
+    blocks: list[TextBlock] = []
+    unrecognised: list[tuple[int, BBox, list[str]]] = []
+    try:
+        for page in iter_pages(path, max_pages, page_timeout_s):
+            _extract_page(path.name, page, tables, blocks, unrecognised)
+            if progress:
+                progress(page.page_number, document.page_count, path.name)
+    except PipelineError:
+        raise
+    except Exception as exc:  # pdfminer raises many things on damaged content streams
+        raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
+    if not tables:
+        raise SourceDocumentError(path.name, "none of the known tables was found; is this the right deck?")
+    seen: dict[str, int] = {}
+    for t in tables:
+        if t.table_id in seen:
+            raise SourceDocumentError(
+                path.name, f"table {t.table_id} appears twice (pages {seen[t.table_id]} and {t.page})", page=t.page
+            )
+        seen[t.table_id] = t.page
+    return DocumentExtraction(document, tables, blocks, unrecognised)
+
+
+def _extract_page(
+    file_name: str,
+    page: Page,
+    tables: list[ExtractedTable],
+    blocks: list[TextBlock],
+    unrecognised: list[tuple[int, BBox, list[str]]],
+) -> None:
+    where = f"{file_name}, page {page.page_number}"
+    check_no_lost_glyphs(page.extract_text() or "", where)
+    grids = find_grids(page)
+    title = page_title(page, grids)
+    claimed: list[Grid] = []
+    for grid in grids:
+        fam = _classify_family(file_name, page.page_number, title, grid)
+        if fam is None:
+            continue
+        try:
+            table_id = fam.make_id(title, grid.rows())
+        except ValueError as exc:
+            raise SourceDocumentError(file_name, f"table of family {fam.family}: {exc}", page=page.page_number) from exc
+        claimed.append(grid)
+        others = [g for g in grids if g is not grid]
+        tables.append(
+            ExtractedTable(table_id, fam.family, page.page_number, title, grid, _annotations(page, grid, others))
+        )
+    free = [g for g in grids if not any(g is c for c in claimed)]
+    heading = _page_heading(page, title, grids)
+    for passage in PASSAGE_FAMILIES:
+        if re.search(passage.heading, heading, flags=re.MULTILINE):
+            blocks.extend(_passage_blocks(page, passage.passage_id, free, grids))
+            free = []
+            break
+    for g in free:
+        unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
+
+
+# ---- flat frames for the raw layer ---------------------------------------------------------------
+
+
+def tables_frame(ex: DocumentExtraction) -> pd.DataFrame:
+    """raw.tables: one row per recognised table."""
+    rows = [
+        {
+            "document_id": ex.document.document_id,
+            "table_id": t.table_id,
+            "family": t.family,
+            "page": t.page,
+            "title": t.title,
+            "n_rows": t.grid.n_rows,
+            "n_cols": t.grid.n_cols,
+            "x0": t.grid.bbox[0],
+            "top": t.grid.bbox[1],
+            "x1": t.grid.bbox[2],
+            "bottom": t.grid.bbox[3],
+        }
+        for t in ex.tables
+    ]
+    return pd.DataFrame(rows)
+
+
+def cells_frame(ex: DocumentExtraction) -> pd.DataFrame:
+    """raw.table_cells: every grid position of every recognised table."""
+    rows = [
+        {
+            "document_id": ex.document.document_id,
+            "table_id": t.table_id,
+            "page": t.page,
+            "row_idx": c.row,
+            "col_idx": c.col,
+            "text": c.text,
+            "is_merged_fill": c.is_merged_fill,
+            "x0": c.bbox[0],
+            "top": c.bbox[1],
+            "x1": c.bbox[2],
+            "bottom": c.bbox[3],
+        }
+        for t in ex.tables
+        for c in t.grid.cells
+    ]
+    return pd.DataFrame(rows)
+
+
+def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
+    """raw.table_annotations: footnotes, notes, sources and lead lines printed with each table."""
+    rows = [
+        {
+            "document_id": ex.document.document_id,
+            "table_id": t.table_id,
+            "page": t.page,
+            "seq": a.seq,
+            "kind": a.kind,
+            "marker": a.marker,
+            "text": a.text,
+        }
+        for t in ex.tables
+        for a in t.annotations
+    ]
+    return pd.DataFrame(rows, columns=["document_id", "table_id", "page", "seq", "kind", "marker", "text"])
+
+
+def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
+    """raw.text_blocks: paragraphs of the numeric passages."""
+    rows = [
+        {
+            "document_id": ex.document.document_id,
+            "passage_id": b.passage_id,
+            "page": b.page,
+            "block_idx": b.block_idx,
+            "box_idx": b.box_idx,
+            "box_col": b.box_col,
+            "text": b.text,
+            "x0": b.bbox[0],
+            "top": b.bbox[1],
+            "x1": b.bbox[2],
+            "bottom": b.bbox[3],
+        }
+        for b in ex.blocks
+    ]
+    return pd.DataFrame(rows)
+
+
+def documents_frame(docs: list[SourceDocument]) -> pd.DataFrame:
+    """raw.documents: one row per source PDF."""
+    return pd.DataFrame(
+        [
+            {"document_id": d.document_id, "file_name": d.file_name, "sha256": d.sha256, "page_count": d.page_count}
+            for d in docs
+        ],
+        columns=["document_id", "file_name", "sha256", "page_count"],
+    )
