@@ -1,0 +1,316 @@
+"""One registry of every warehouse table: names, DuckDB types, units and descriptions.
+
+DDL, `COMMENT ON`, Dagster column schemas, suite column checks and the README's table reference
+are all generated from here, so a column is described in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: DuckDB type and a description that says unit and origin."""
+
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One warehouse table."""
+
+    schema: str
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def qualified(self) -> str:
+        """schema.name"""
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in order."""
+        return [c.name for c in self.columns]
+
+
+def C(name: str, type_: str, description: str) -> Column:
+    """Shorthand for a Column."""
+    return Column(name, type_, description)
+
+
+DOC = C("document_id", "VARCHAR", "Source PDF file name without .pdf")
+PAGE = C("source_page", "INTEGER", "1-based page of the source PDF the row was read from")
+QUAL = "exact, approx (約/程度/ほど), at_least (以上/強/超), at_most (以内/未満) or range"
+
+TABLES: tuple[Table, ...] = (
+    # ---- raw ----
+    Table(
+        "raw",
+        "documents",
+        "Source PDFs registered from the raw folder.",
+        (
+            DOC,
+            C("file_name", "VARCHAR", "File name in the raw folder"),
+            C("sha256", "VARCHAR", "Hex sha256 of the file: the document's data version"),
+            C("page_count", "INTEGER", "Number of pages"),
+        ),
+        key=("document_id",),
+    ),
+    Table(
+        "raw",
+        "tables",
+        "Every recognised table: family, page, title and bbox.",
+        (
+            DOC,
+            C("table_id", "VARCHAR", "Stable id of the table, derived from its title (e.g. policy_tools_2)"),
+            C("family", "VARCHAR", "Table family from the registry in pipelines/lib/tables/registry.py"),
+            C("page", "INTEGER", "1-based page"),
+            C("title", "VARCHAR", "Slide title, spaces between Japanese characters removed"),
+            C("n_rows", "INTEGER", "Grid rows, header included"),
+            C("n_cols", "INTEGER", "Grid columns"),
+            C("x0", "DOUBLE", "Table bbox left, PDF points from the page's left edge"),
+            C("top", "DOUBLE", "Table bbox top, points from the page's top edge"),
+            C("x1", "DOUBLE", "Table bbox right, points"),
+            C("bottom", "DOUBLE", "Table bbox bottom, points"),
+        ),
+        key=("document_id", "table_id"),
+    ),
+    Table(
+        "raw",
+        "table_cells",
+        "Every cell of every recognised table; merged cells are filled with the spanning text and flagged.",
+        (
+            DOC,
+            C("table_id", "VARCHAR", "Table id (raw.tables)"),
+            C("page", "INTEGER", "1-based page"),
+            C("row_idx", "INTEGER", "0-based row; the header is row 0"),
+            C("col_idx", "INTEGER", "0-based column"),
+            C("text", "VARCHAR", "Cell text: soft wraps joined, real line breaks as newlines, CJK spaces removed"),
+            C("is_merged_fill", "BOOLEAN", "True where the text was filled from a merged (spanning) cell"),
+            C("x0", "DOUBLE", "Cell bbox left, points"),
+            C("top", "DOUBLE", "Cell bbox top, points"),
+            C("x1", "DOUBLE", "Cell bbox right, points"),
+            C("bottom", "DOUBLE", "Cell bbox bottom, points"),
+        ),
+        key=("document_id", "table_id", "row_idx", "col_idx"),
+    ),
+    Table(
+        "raw",
+        "table_annotations",
+        "Lines printed with a table: footnotes (*1 2003年), notes (注/参考), sources (出典) and lead bullets.",
+        (
+            DOC,
+            C("table_id", "VARCHAR", "Table id (raw.tables)"),
+            C("page", "INTEGER", "1-based page"),
+            C("seq", "INTEGER", "Order of the annotation within the table"),
+            C("kind", "VARCHAR", "footnote, note, source or lead"),
+            C("marker", "VARCHAR", "Footnote marker such as *1; null for other kinds"),
+            C("text", "VARCHAR", "Annotation text"),
+        ),
+        key=("document_id", "table_id", "seq"),
+    ),
+    Table(
+        "raw",
+        "text_blocks",
+        "Paragraphs of the numeric passages that are not tables (地域開発手法の変遷, 活動事例, 成果, 目標レンジ …).",
+        (
+            DOC,
+            C("passage_id", "VARCHAR", "Passage family id from the registry"),
+            C("page", "INTEGER", "1-based page"),
+            C("block_idx", "INTEGER", "0-based paragraph order on the page"),
+            C("box_idx", "INTEGER", "Index of the framed box holding the paragraph; null outside boxes"),
+            C("box_col", "INTEGER", "Column inside the framed box (0 label, 1 body); null outside boxes"),
+            C("text", "VARCHAR", "Paragraph text, soft wraps joined"),
+            C("x0", "DOUBLE", "Bbox left, points"),
+            C("top", "DOUBLE", "Bbox top, points"),
+            C("x1", "DOUBLE", "Bbox right, points"),
+            C("bottom", "DOUBLE", "Bbox bottom, points"),
+        ),
+        key=("document_id", "passage_id", "page", "block_idx"),
+    ),
+    # ---- staging ----
+    Table(
+        "staging",
+        "overseas_clusters",
+        "One row per overseas high-tech cluster in 海外の代表的なクラスター その1/その2.",
+        (
+            DOC,
+            C("cluster_id", "VARCHAR", "Stable id: table id and row, e.g. overseas_clusters_1_r1"),
+            C("country", "VARCHAR", "国, filled down through merged cells (Japanese, verbatim)"),
+            C("region", "VARCHAR", "地域 (verbatim)"),
+            C("fields", "VARCHAR", "主な分野 (verbatim)"),
+            C("universities_institutes", "VARCHAR", "主要大学・研究機関 (verbatim)"),
+            C("companies_ventures", "VARCHAR", "主要企業・ベンチャー (verbatim)"),
+            C("history", "VARCHAR", "発展の経緯 (verbatim)"),
+            C("economic_scale", "VARCHAR", "経済規模(面積、人口等) (verbatim)"),
+            PAGE,
+        ),
+        key=("document_id", "cluster_id"),
+    ),
+    Table(
+        "staging",
+        "cluster_metrics",
+        "Every quantity in the 経済規模 and 主要企業 columns of the overseas cluster tables.",
+        (
+            DOC,
+            C("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
+            C("metric", "VARCHAR", "population, workforce, employees, students, area_km2, companies, …"),
+            C("value", "DOUBLE", "Value in units of `unit` (people, companies, km²)"),
+            C("unit", "VARCHAR", "persons, companies, institutions, km2, …"),
+            C("qualifier", "VARCHAR", QUAL),
+            C("as_of_year", "INTEGER", "Reference year from the footnote marker (*1 → the year under the table)"),
+            C("scope", "VARCHAR", "What the figure covers, e.g. サンタクララ郡"),
+            C("raw_text", "VARCHAR", "Source text of the quantity"),
+            C("source_column", "VARCHAR", "economic_scale or companies_ventures"),
+            PAGE,
+        ),
+        key=("document_id", "cluster_id", "metric", "raw_text"),
+    ),
+    Table(
+        "staging",
+        "foreign_policies",
+        "One row per foreign cluster policy (a column of 中央政府による海外のクラスター関連政策の概要).",
+        (
+            DOC,
+            C("policy_id", "VARCHAR", "Stable id: table id and column, e.g. foreign_policies_c3"),
+            C("country", "VARCHAR", "Country (header line 1, Japanese)"),
+            C("policy_name", "VARCHAR", "Policy name (header line 2, verbatim)"),
+            C("start_year", "INTEGER", "時期: first year"),
+            C("end_year", "INTEGER", "時期: last year, null when open-ended"),
+            C("end_year_planned", "BOOLEAN", "True when the end year is printed in parentheses (planned)"),
+            C("ministry", "VARCHAR", "Responsible ministry from 中央政府の所管・予算"),
+            C("budget_oku_yen", "DECIMAL(18,4)", "Budget in 億円 (100 million yen)"),
+            C("budget_qualifier", "VARCHAR", QUAL),
+            C("budget_years", "INTEGER", "Number of years the budget covers (e.g. 6年間), null if not stated"),
+            C("target_regions", "VARCHAR", "対象地域 (verbatim)"),
+            C("policy_content", "VARCHAR", "中央政府の政策内容 (verbatim)"),
+            C("regional_body", "VARCHAR", "地域における推進主体 (verbatim)"),
+            C("budget_raw_text", "VARCHAR", "中央政府の所管・予算 cell text"),
+            PAGE,
+        ),
+        key=("document_id", "policy_id"),
+    ),
+    Table(
+        "staging",
+        "budget_items",
+        "One row per program per fiscal year on the 政策ツール budget slides.",
+        (
+            DOC,
+            C("fiscal_year", "INTEGER", "Fiscal year named by its starting year (平成17年度 = 2005)"),
+            C("section", "VARCHAR", "Section heading, e.g. (1)産学官のネットワーク形成; null for the total row"),
+            C("program", "VARCHAR", "施策名 (verbatim)"),
+            C("amount_oku_yen", "DECIMAL(18,4)", "Budget in 億円"),
+            C("amount_yen", "BIGINT", "Budget in yen"),
+            C("is_new", "BOOLEAN", "True on the current-year row of a program marked (新規)"),
+            C("is_total", "BOOLEAN", "True for the 産業クラスター計画関連施策 total row"),
+            C("raw_text", "VARCHAR", "Source cell text, e.g. (6.8億円)"),
+            PAGE,
+        ),
+        key=("document_id", "program", "fiscal_year"),
+    ),
+    Table(
+        "staging",
+        "regional_policy_laws",
+        "Regional development laws of 地域開発手法の変遷, with their years and era.",
+        (
+            DOC,
+            C("law_name", "VARCHAR", "Law name (verbatim)"),
+            C("start_year", "INTEGER", "Year the law started"),
+            C("end_year", "INTEGER", "Year it ended, null when still in force in 2005"),
+            C("era", "VARCHAR", "The era box it is listed under, e.g. 産業の地方分散・拠点開発"),
+            C("era_start_year", "INTEGER", "First year of the era"),
+            C("era_end_year", "INTEGER", "Last year of the era, null when open"),
+            C("raw_text", "VARCHAR", "Source line"),
+            PAGE,
+        ),
+        key=("document_id", "law_name"),
+    ),
+    Table(
+        "staging",
+        "cluster_examples",
+        "Every count on the 活動事例 slides (TAMA, 近畿バイオ, 北海道).",
+        (
+            DOC,
+            C("example", "VARCHAR", "Example name, e.g. 首都圏西部地域(TAMA)"),
+            C("metric", "VARCHAR", "companies, universities_research, municipalities, financial_institutions, …"),
+            C("value", "DOUBLE", "Count"),
+            C("qualifier", "VARCHAR", QUAL),
+            C("raw_text", "VARCHAR", "Source text of the quantity"),
+            PAGE,
+        ),
+        key=("document_id", "example", "metric"),
+    ),
+    Table(
+        "staging",
+        "program_outcomes",
+        "Figures of the 成果 and 19プロジェクト slides: participation and survey results.",
+        (
+            DOC,
+            C("metric", "VARCHAR", "participating_companies, new_collaboration_pct, survey_response_rate_pct, …"),
+            C("value", "DOUBLE", "Value in units of `unit`"),
+            C("unit", "VARCHAR", "companies, universities, percent, cases"),
+            C("qualifier", "VARCHAR", QUAL),
+            C("as_of", "VARCHAR", "Reference date as printed, e.g. 2004年4月現在"),
+            C("raw_text", "VARCHAR", "Source text"),
+            PAGE,
+        ),
+        key=("document_id", "metric"),
+    ),
+    Table(
+        "staging",
+        "plan_periods",
+        "Plan periods 第Ⅰ期 to 第Ⅲ期 of the 目標レンジ.",
+        (
+            DOC,
+            C("period", "INTEGER", "1, 2 or 3"),
+            C("label", "VARCHAR", "第Ⅰ期 …"),
+            C("name", "VARCHAR", "Period name, e.g. 産業クラスターの立ち上げ期"),
+            C("start_year", "INTEGER", "First year"),
+            C("end_year", "INTEGER", "Last year"),
+            C("raw_text", "VARCHAR", "Source heading"),
+            PAGE,
+        ),
+        key=("document_id", "period"),
+    ),
+    Table(
+        "staging",
+        "field_strategies",
+        "Strategy items of the 発展戦略と課題 slides, one row per item.",
+        (
+            DOC,
+            C("field", "VARCHAR", "ものづくり, バイオ, IT or 環境"),
+            C("aspect", "VARCHAR", "conditions (クラスターの条件), strategy (発展戦略), issues (具体的課題) or lead"),
+            C("item_idx", "INTEGER", "0-based order of the item within field and aspect"),
+            C("text", "VARCHAR", "The item (verbatim)"),
+            PAGE,
+        ),
+        key=("document_id", "field", "aspect", "item_idx"),
+    ),
+    Table(
+        "staging",
+        "cluster_projects",
+        "Projects of the plan named in the 注 lines of the 発展戦略と課題 slides.",
+        (
+            DOC,
+            C("project_name", "VARCHAR", "Project name without the region prefix (verbatim)"),
+            C("region", "VARCHAR", "Bureau region (東北, 関東, …) where the text gives it"),
+            C("field", "VARCHAR", "Field of the slide it is listed on"),
+            C("raw_text", "VARCHAR", "The list entry as printed"),
+            PAGE,
+        ),
+        key=("document_id", "project_name", "field"),
+    ),
+)
+
+BY_NAME: dict[str, Table] = {t.qualified: t for t in TABLES}
+
+
+def table(qualified: str) -> Table:
+    """Look up a table by schema.name."""
+    return BY_NAME[qualified]

@@ -1,0 +1,80 @@
+"""The raw layer as staging builders see it: DataFrames of raw.* plus small accessors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.lib.tables.extract import (
+    DocumentExtraction,
+    annotations_frame,
+    blocks_frame,
+    cells_frame,
+    documents_frame,
+    tables_frame,
+)
+
+
+@dataclass(frozen=True)
+class RawLayer:
+    """raw.documents, raw.tables, raw.table_cells, raw.table_annotations and raw.text_blocks."""
+
+    documents: pd.DataFrame
+    tables: pd.DataFrame
+    table_cells: pd.DataFrame
+    table_annotations: pd.DataFrame
+    text_blocks: pd.DataFrame
+
+    @classmethod
+    def from_extractions(cls, extractions: Iterable[DocumentExtraction]) -> RawLayer:
+        """Concatenate the raw frames of several documents."""
+        exs = list(extractions)
+
+        def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+            frames = [f for f in frames if not f.empty]
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+        return cls(
+            documents=documents_frame([e.document for e in exs]),
+            tables=cat([tables_frame(e) for e in exs]),
+            table_cells=cat([cells_frame(e) for e in exs]),
+            table_annotations=cat([annotations_frame(e) for e in exs]),
+            text_blocks=cat([blocks_frame(e) for e in exs]),
+        )
+
+    def tables_of(self, family: str) -> pd.DataFrame:
+        """raw.tables rows of one family, ordered by document and table id."""
+        if self.tables.empty:
+            return self.tables
+        return self.tables[self.tables["family"] == family].sort_values(["document_id", "table_id"])
+
+    def grid(self, document_id: str, table_id: str) -> list[list[str]]:
+        """The cell texts of one table as a list of rows."""
+        cells = self.table_cells[
+            (self.table_cells["document_id"] == document_id) & (self.table_cells["table_id"] == table_id)
+        ]
+        n_rows = int(cells["row_idx"].max()) + 1
+        n_cols = int(cells["col_idx"].max()) + 1
+        out = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+        for r in cells.itertuples():
+            out[int(r.row_idx)][int(r.col_idx)] = str(r.text)
+        return out
+
+    def annotations(self, document_id: str, table_id: str, kind: str | None = None) -> pd.DataFrame:
+        """raw.table_annotations of one table (optionally of one kind), in order."""
+        a = self.table_annotations
+        if a.empty:
+            return a
+        a = a[(a["document_id"] == document_id) & (a["table_id"] == table_id)]
+        if kind is not None:
+            a = a[a["kind"] == kind]
+        return a.sort_values("seq")
+
+    def blocks(self, passage_id: str) -> pd.DataFrame:
+        """raw.text_blocks of one passage, in document, page and block order."""
+        b = self.text_blocks
+        if b.empty:
+            return b
+        return b[b["passage_id"] == passage_id].sort_values(["document_id", "page", "block_idx"])
