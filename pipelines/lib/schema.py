@@ -174,6 +174,23 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "staging",
+        "cluster_history_events",
+        "Dated milestones in the 発展の経緯 column of the overseas cluster tables, one per sentence with a year.",
+        (
+            DOC,
+            C("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
+            C("event_idx", "INTEGER", "0-based order of the milestone within the cluster's history"),
+            C("start_year", "INTEGER", "First year (a decade starts at its first year: 1950年代 → 1950)"),
+            C("end_year", "INTEGER", "Last year (1950年代 → 1959); equal to start_year for a single year"),
+            C("modifier", "VARCHAR", "mid for 半ば, null otherwise"),
+            C("text", "VARCHAR", "The sentence (verbatim)"),
+            C("raw_text", "VARCHAR", "The year expression as printed"),
+            PAGE,
+        ),
+        key=("document_id", "cluster_id", "event_idx"),
+    ),
+    Table(
+        "staging",
         "foreign_policies",
         "One row per foreign cluster policy (a column of 中央政府による海外のクラスター関連政策の概要).",
         (
@@ -224,8 +241,16 @@ TABLES: tuple[Table, ...] = (
             C("start_year", "INTEGER", "Year the law started"),
             C("end_year", "INTEGER", "Year it ended, null when still in force in 2005"),
             C("era", "VARCHAR", "The era box it is listed under, e.g. 産業の地方分散・拠点開発"),
-            C("era_start_year", "INTEGER", "First year of the era"),
-            C("era_end_year", "INTEGER", "Last year of the era, null when open"),
+            C(
+                "era_start_year",
+                "INTEGER",
+                "First year of the era; a decade is its widest bound (1990年代半ば～ → 1990, 半ば kept in the label)",
+            ),
+            C(
+                "era_end_year",
+                "INTEGER",
+                "Last year of the era, null when open; a decade is its widest bound (90年代半ば → 1999)",
+            ),
             C("raw_text", "VARCHAR", "Source line"),
             PAGE,
         ),
@@ -288,6 +313,11 @@ TABLES: tuple[Table, ...] = (
             C("aspect", "VARCHAR", "conditions (クラスターの条件), strategy (発展戦略), issues (具体的課題) or lead"),
             C("item_idx", "INTEGER", "0-based order of the item within field and aspect"),
             C("text", "VARCHAR", "The item (verbatim)"),
+            C(
+                "subgroup",
+                "VARCHAR",
+                "Sub-heading the item is listed under, e.g. ソフト系 from (ソフト系); null if none",
+            ),
             PAGE,
         ),
         key=("document_id", "field", "aspect", "item_idx"),
@@ -308,7 +338,106 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Table] = {t.qualified: t for t in TABLES}
+MARTS: tuple[Table, ...] = (
+    Table(
+        "marts",
+        "budget_yoy",
+        "Budget change per program between the two fiscal years of the 政策ツール slides.",
+        (
+            DOC,
+            C("section", "VARCHAR", "Section heading; null for the total"),
+            C("program", "VARCHAR", "施策名"),
+            C("prev_fiscal_year", "INTEGER", "Previous fiscal year (e.g. 2004 for 平成16年度)"),
+            C("fiscal_year", "INTEGER", "Current fiscal year (e.g. 2005 for 平成17年度)"),
+            C("prev_oku_yen", "DECIMAL(18,4)", "Previous-year budget in 億円; null for a new (新規) program"),
+            C("oku_yen", "DECIMAL(18,4)", "Current-year budget in 億円"),
+            C("change_oku_yen", "DECIMAL(18,4)", "oku_yen - prev_oku_yen, in 億円"),
+            C("change_pct", "DOUBLE", "Change in percent of the previous year (20.1 means +20.1%); null if new"),
+            C("is_new", "BOOLEAN", "Program marked (新規)"),
+            C("is_total", "BOOLEAN", "The 産業クラスター計画関連施策 total"),
+        ),
+        key=("document_id", "program"),
+    ),
+    Table(
+        "marts",
+        "overseas_cluster_profiles",
+        "One row per overseas cluster with its key metrics pivoted (largest value where several are given).",
+        (
+            DOC,
+            C("cluster_id", "VARCHAR", "Cluster id"),
+            C("country", "VARCHAR", "国"),
+            C("region", "VARCHAR", "地域"),
+            C("fields", "VARCHAR", "主な分野"),
+            C("population", "DOUBLE", "人口, persons"),
+            C("workforce", "DOUBLE", "就業人口, persons"),
+            C("employees", "DOUBLE", "従業員 / employed, persons"),
+            C("area_km2", "DOUBLE", "Area in km²"),
+            C("companies", "DOUBLE", "Companies (社)"),
+            C("any_approx", "BOOLEAN", "True if any of these values is approximate or a bound"),
+            C("as_of_years", "INTEGER[]", "Reference years of the figures (from the footnotes), ascending"),
+        ),
+        key=("document_id", "cluster_id"),
+    ),
+    Table(
+        "marts",
+        "foreign_policy_budgets",
+        "Foreign cluster policy budgets, with 億円 per year where the period is given.",
+        (
+            DOC,
+            C("country", "VARCHAR", "Country"),
+            C("policy_name", "VARCHAR", "Policy"),
+            C("budget_oku_yen", "DECIMAL(18,4)", "Budget in 億円"),
+            C("budget_qualifier", "VARCHAR", QUAL),
+            C("budget_years", "INTEGER", "Years the budget covers"),
+            C("oku_yen_per_year", "DECIMAL(18,4)", "budget_oku_yen / budget_years, in 億円 per year"),
+            C("start_year", "INTEGER", "Policy start"),
+            C("end_year", "INTEGER", "Policy end (planned where end_year_planned)"),
+        ),
+        key=("document_id", "policy_name"),
+    ),
+    Table(
+        "marts",
+        "policy_timeline",
+        "Japanese laws, foreign policies, overseas cluster milestones and plan periods on one axis of years.",
+        (
+            DOC,
+            C("start_year", "INTEGER", "First year"),
+            C("end_year", "INTEGER", "Last year; null when open-ended"),
+            C("kind", "VARCHAR", "law, foreign_policy, cluster_history or plan_period"),
+            C("country", "VARCHAR", "Country (日本 for laws and plan periods)"),
+            C("label", "VARCHAR", "What happened (verbatim label)"),
+        ),
+        key=("document_id", "kind", "label", "start_year"),
+    ),
+    Table(
+        "marts",
+        "cluster_networks",
+        "Network members of the three 活動事例, one row per example.",
+        (
+            DOC,
+            C("example", "VARCHAR", "Example"),
+            C("companies", "DOUBLE", "Companies (企業)"),
+            C("universities_research", "DOUBLE", "Universities and research institutions"),
+            C("municipalities", "DOUBLE", "Municipalities and other public bodies (団体)"),
+            C("financial_institutions", "DOUBLE", "Financial institutions (金融機関)"),
+        ),
+        key=("document_id", "example"),
+    ),
+    Table(
+        "marts",
+        "projects_by_field",
+        "Cluster projects of the plan by field and bureau region.",
+        (
+            DOC,
+            C("field", "VARCHAR", "Field"),
+            C("region", "VARCHAR", "Bureau region"),
+            C("project_name", "VARCHAR", "Project"),
+        ),
+        key=("document_id", "field", "project_name"),
+    ),
+)
+
+BY_NAME: dict[str, Table] = {t.qualified: t for t in (*TABLES, *MARTS)}
 
 
 def table(qualified: str) -> Table:

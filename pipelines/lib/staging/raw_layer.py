@@ -78,3 +78,14 @@ class RawLayer:
         if b.empty:
             return b
         return b[b["passage_id"] == passage_id].sort_values(["document_id", "page", "block_idx"])
+
+
+RAW_TABLES = ("documents", "tables", "table_cells", "table_annotations", "text_blocks")
+
+
+def raw_layer_from_duckdb(con: object) -> RawLayer:
+    """Read raw.* back from a DuckDB connection."""
+    frames = {}
+    for name in RAW_TABLES:
+        frames[name] = con.execute(f"SELECT * FROM raw.{name}").df()  # type: ignore[attr-defined]
+    return RawLayer(**frames)

@@ -1,0 +1,55 @@
+"""`python -m pipelines.cli refresh`: run refresh_job in this process against the persistent Dagster instance.
+
+Runs appear in the UI (same DAGSTER_HOME). On failure it prints the failing step's own message (which names
+the file, page and table) instead of a traceback, and exits 1.
+"""
+
+import argparse
+import sys
+
+import dagster as dg
+
+from pipelines.lib.paths import PROJECT_ROOT
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            err = event.step_failure_data.error
+            cause = err.cause if err and err.cause else err
+            text = cause.message.strip() if cause else "unknown error"
+            messages.append(f"{event.step_key}: {text}")
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            data = event.event_specific_data
+            if not data.passed:
+                messages.append(f"check {data.asset_check_key.to_user_string()} failed: {data.description or ''}")
+    return messages
+
+
+def refresh() -> int:
+    """Materialize every asset and publish; returns the process exit code."""
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def("refresh_job")
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    if result.success and not any("check " in m for m in _failures(result)):
+        print(f"refresh succeeded (run {result.run_id}); warehouse published under {PROJECT_ROOT / 'warehouse'}")
+        return 0
+    print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
+    for message in _failures(result) or ["see the run log in the Dagster UI"]:
+        print(f"  - {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="pipelines", description=__doc__)
+    parser.add_argument("command", choices=["refresh"])
+    parser.parse_args(argv)
+    return refresh()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The Dagster code location: assembles the definitions and nothing else."""
+
+import dagster as dg
+
+from pipelines.defs.automation import refresh_job, refresh_schedule
+from pipelines.defs.extract import raw_extraction
+from pipelines.defs.marts import MART_ASSETS
+from pipelines.defs.publish import published_warehouse
+from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.sources import source_documents
+from pipelines.defs.staging import STAGING_ASSETS, STAGING_CHECKS
+
+defs = dg.Definitions(
+    assets=[source_documents, raw_extraction, *STAGING_ASSETS, *MART_ASSETS, published_warehouse],
+    asset_checks=STAGING_CHECKS,
+    jobs=[refresh_job],
+    schedules=[refresh_schedule],
+    resources={"settings": PipelineSettings()},
+    executor=dg.in_process_executor,
+)

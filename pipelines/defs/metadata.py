@@ -1,0 +1,33 @@
+"""Asset metadata shared by every layer: row count, column schema from the registry, a markdown preview."""
+
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.lib.schema import Table
+
+PREVIEW_ROWS = 5
+
+
+def column_schema(spec: Table) -> dg.TableSchema:
+    """The registry's columns as a Dagster table schema."""
+    return dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in spec.columns])
+
+
+def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """First rows as a markdown table, long texts shortened."""
+    head = df.head(rows).copy()
+    for col in head.columns:
+        head[col] = head[col].map(lambda v: (str(v)[:40] + "…") if isinstance(v, str) and len(v) > 40 else v)
+    return head.to_markdown(index=False) if len(head) else "_empty_"
+
+
+def table_metadata(spec: Table, df: pd.DataFrame) -> dict[str, Any]:
+    """dagster/row_count, dagster/column_schema, dagster/table_name and a preview."""
+    return {
+        "dagster/row_count": len(df),
+        "dagster/column_schema": column_schema(spec),
+        "dagster/table_name": spec.qualified,
+        "preview": dg.MetadataValue.md(preview(df)),
+    }

@@ -1,0 +1,49 @@
+"""Publishing: the validated working database is swapped in atomically, and marts exported as Parquet."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.marts import MARTS
+from pipelines.lib.run_info import code_version, package_versions
+from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.warehouse import RunRecord, publish, working_db
+
+
+def _iso(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts or datetime.now(UTC).timestamp(), UTC).isoformat()
+
+
+@dg.asset(
+    key=["published_warehouse"],
+    group_name="publish",
+    deps=[["marts", m.name] for m in MARTS] + [["staging", st.name] for st in STAGING],
+    kinds={"duckdb", "parquet"},
+    owners=["team:data-engineering"],
+)
+def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    """warehouse/clusters.duckdb and exports/*.parquet, replaced atomically once every check has passed."""
+    paths = settings.warehouse()
+    with working_db(paths) as con:
+        documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
+    stats = context.instance.get_run_stats(context.run_id)
+    run = RunRecord(
+        run_id=context.run_id,
+        started_at=_iso(stats.start_time),
+        finished_at=_iso(None),
+        status="success",
+        documents=documents.to_dict(orient="records"),
+        code_version=code_version(),
+        packages=package_versions(),
+    )
+    result = publish(paths, [st.spec for st in STAGING], [m.name for m in MARTS], run)
+    context.log.info(f"published {result['published']}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(result["published"]),
+            "exports": dg.MetadataValue.json(result["exports"]),
+            "documents": dg.MetadataValue.json(run.documents),
+            "code_version": run.code_version,
+        }
+    )

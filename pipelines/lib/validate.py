@@ -1,0 +1,171 @@
+"""Run a Great Expectations 1.x suite from expectations/ against a DataFrame and summarize the result.
+
+dagster-ge does not support GX 1.x, so this is the small wrapper the asset checks call. GX is imported
+lazily, once per process (it takes seconds), with its analytics switched off before the first import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines.lib.errors import ValidationFailed
+from pipelines.lib.paths import EXPECTATIONS_DIR
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's result, trimmed to what a person needs to see."""
+
+    expectation: str
+    column: str | None
+    success: bool
+    unexpected_count: int | None
+    sample: list[Any]
+    observed: Any
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    """What a suite said about a table."""
+
+    suite: str
+    success: bool
+    evaluated: int
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    raw_result: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def failures(self) -> list[ExpectationOutcome]:
+        """The expectations that failed."""
+        return [o for o in self.outcomes if not o.success]
+
+    def describe_failures(self) -> str:
+        """One line per failed expectation, naming it, its column, the unexpected count and samples."""
+        lines = []
+        for o in self.failures:
+            col = f" on {o.column}" if o.column else ""
+            detail = f"{o.unexpected_count} unexpected, e.g. {o.sample[:5]!r}" if o.unexpected_count else ""
+            observed = f"observed {o.observed!r}" if o.observed is not None else ""
+            lines.append(f"{o.expectation}{col}: {detail or observed}")
+        return "\n".join(lines)
+
+
+def suite_path(name: str, directory: Path | None = None) -> Path:
+    """expectations/<name>.json"""
+    return (directory or EXPECTATIONS_DIR) / f"{name}.json"
+
+
+def load_suite_dict(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """Read a suite file as UTF-8 JSON, with a clear error when it is missing or malformed."""
+    path = suite_path(name, directory)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValidationFailed(f"suite {path.name}: file not found in {path.parent}") from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"suite {path.name}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+        raise ValidationFailed(f"suite {path.name}: expected an object with an 'expectations' list")
+    return data
+
+
+@cache
+def _gx() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+
+    return gx
+
+
+@cache
+def _context() -> Any:
+    gx = _gx()
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return ctx
+
+
+def warm_up() -> float:
+    """Import GX and build the context now; returns seconds taken (for benchmarks)."""
+    import time
+
+    t0 = time.perf_counter()
+    _context()
+    return time.perf_counter() - t0
+
+
+def _check_columns_exist(name: str, suite: dict[str, Any], df: pd.DataFrame) -> None:
+    missing = sorted(
+        {
+            str(e["kwargs"]["column"])
+            for e in suite["expectations"]
+            if "column" in e.get("kwargs", {}) and e["kwargs"]["column"] not in df.columns
+        }
+    )
+    if missing:
+        raise ValidationFailed(f"suite {name}.json names columns the table does not have: {', '.join(missing)}")
+
+
+def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -> ValidationSummary:
+    """Validate df against expectations/<name>.json; raises ValidationFailed if the suite itself is broken."""
+    suite_dict = load_suite_dict(name, directory)
+    _check_columns_exist(name, suite_dict, df)
+    gx = _gx()
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    with _LOCK:
+        ctx = _context()
+        try:
+            suite = ExpectationSuite(name=name, expectations=suite_dict["expectations"], meta=suite_dict.get("meta"))
+        except Exception as exc:
+            raise ValidationFailed(f"suite {name}.json: invalid expectation ({exc})") from exc
+        if len(suite.expectations) != len(suite_dict["expectations"]):
+            raise ValidationFailed(
+                f"suite {name}.json: {len(suite_dict['expectations'])} expectations written, "
+                f"only {len(suite.expectations)} loaded; GX dropped some"
+            )
+        source_name = f"src_{name}"
+        if source_name in [ds.name for ds in ctx.data_sources.all().values()]:
+            ctx.data_sources.delete(source_name)
+        source = ctx.data_sources.add_pandas(source_name)
+        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+        batch = batch_def.get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10})
+        del gx
+    outcomes = []
+    for r in result.results:
+        res = r.result or {}
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=r.expectation_config.type,
+                column=r.expectation_config.kwargs.get("column"),
+                success=bool(r.success),
+                unexpected_count=res.get("unexpected_count"),
+                sample=[_plain(v) for v in res.get("partial_unexpected_list", []) or []],
+                observed=_plain(res.get("observed_value")),
+            )
+        )
+    if len(outcomes) != len(suite_dict["expectations"]):
+        raise ValidationFailed(f"suite {name}.json: {len(outcomes)} results for {len(suite_dict['expectations'])}")
+    return ValidationSummary(name, bool(result.success), len(outcomes), outcomes, result.to_json_dict())
+
+
+def _plain(v: Any) -> Any:
+    """JSON-safe form of a GX result value."""
+    if v is None or isinstance(v, bool | int | float | str):
+        return v
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return str(v)

@@ -1,0 +1,84 @@
+"""Unusable PDFs stop with the project's own error, naming the file and the reason."""
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipelines.lib.errors import SourceDocumentError, TableHeaderError
+from pipelines.lib.tables.extract import extract_document
+
+
+def _write(tmp_path, name, data: bytes):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.pdf", b"", "file is empty"),
+        ("noise.pdf", bytes(range(256)) * 40, "not a PDF"),
+        ("page.pdf", b"<!DOCTYPE html><html><body>Not found</body></html>", "an HTML page"),
+    ],
+)
+def test_not_a_pdf(tmp_path, name, data, reason):
+    with pytest.raises(SourceDocumentError) as err:
+        extract_document(_write(tmp_path, name, data))
+    assert name in str(err.value) and reason in str(err.value)
+
+
+def test_truncated_pdf(tmp_path, deck_path):
+    data = deck_path.read_bytes()
+    path = _write(tmp_path, "half.pdf", data[: len(data) // 2])
+    with pytest.raises(SourceDocumentError) as err:
+        extract_document(path)
+    assert "half.pdf" in str(err.value)
+
+
+def test_pdf_without_known_tables(tmp_path, deck_path):
+    src = pdfium.PdfDocument(str(deck_path))
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [0, 4])  # title slide and a picture placeholder
+    path = tmp_path / "no_tables.pdf"
+    out.save(str(path))
+    with pytest.raises(SourceDocumentError, match=r"no_tables\.pdf: none of the known tables"):
+        extract_document(path)
+
+
+def test_page_limit(deck_path):
+    with pytest.raises(SourceDocumentError, match=r"28 pages, over the limit of 5"):
+        extract_document(deck_path, max_pages=5)
+
+
+def test_lost_glyphs_are_an_error(tmp_path, monkeypatch, deck_path):
+    from pdfplumber.page import Page
+
+    real = Page.extract_text
+
+    def with_cid(self, *a, **k):
+        return real(self, *a, **k) + ("(cid:12)" if self.page_number == 3 else "")
+
+    monkeypatch.setattr(Page, "extract_text", with_cid)
+    with pytest.raises(SourceDocumentError, match=r"page 3: text has unmapped glyphs '\(cid:12\)'"):
+        extract_document(deck_path)
+
+
+def test_changed_header_names_table_page_and_header(monkeypatch, deck_path):
+    from pipelines.lib.pdf import layout
+
+    real = layout.find_grids
+
+    def renamed(page):
+        grids = real(page)
+        for g in grids:
+            for i, c in enumerate(g.cells):
+                if c.text == "施策名":
+                    g.cells[i] = type(c)(c.row, c.col, "事業名", c.is_merged_fill, c.bbox)
+        return grids
+
+    monkeypatch.setattr("pipelines.lib.tables.extract.find_grids", renamed)
+    with pytest.raises(TableHeaderError) as err:
+        extract_document(deck_path)
+    msg = str(err.value)
+    assert "meti_cluster_seminar_2005.pdf, page 10, table policy_tools_1: header changed" in msg
+    assert "'事業名'" in msg
