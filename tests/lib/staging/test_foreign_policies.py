@@ -1,0 +1,116 @@
+"""staging.foreign_policies against page 6 of the deck; expected values read from the slide by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from pipelines.lib.errors import CellValueError
+from pipelines.lib.schema import table
+from pipelines.lib.staging.foreign_policies import build_foreign_policies, parse_budget
+from pipelines.lib.validate import validate_frame
+from tests.lib.staging.test_overseas_clusters import duckdb_roundtrip, with_cell
+
+DOC = "meti_cluster_seminar_2005"
+
+
+@pytest.fixture(scope="module")
+def policies(raw_layer) -> pd.DataFrame:
+    return build_foreign_policies(raw_layer)
+
+
+def test_columns_are_the_registry_columns(policies):
+    assert list(policies.columns) == table("staging.foreign_policies").column_names
+
+
+# (country, policy name, start, end, planned, ministry, 億円, qualifier, years) read off page 6
+HAND_READ = [
+    ("英国", "地域開発公社(RDA)によるクラスター構想", 1999, None, False, "貿易産業省(DTI)", "100", "exact", None),
+    ("英国", "マイクロ・ナノテクネットワーク", 2003, 2008, True, "貿易産業省", "180", "approx", 6),
+    ("ドイツ", "ビオレギオ", 1996, 2001, False, "連邦教育研究省", "120", "approx", 5),
+    ("ドイツ", "イノレギオ", 1999, 2006, True, "連邦教育研究省", "280", "approx", 6),
+    ("フィンランド", "センター・オブ・エキスパティーズ", 1994, 2004, True, "内務省", "28", "approx", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("country", "name", "start", "end", "planned", "ministry", "oku", "qualifier", "years"), HAND_READ
+)
+def test_policies_match_the_slide(policies, country, name, start, end, planned, ministry, oku, qualifier, years):
+    rows = policies[(policies["country"] == country) & (policies["policy_name"] == name)]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["start_year"] == start
+    assert (None if pd.isna(row["end_year"]) else row["end_year"]) == end
+    assert bool(row["end_year_planned"]) is planned
+    assert row["ministry"] == ministry
+    assert row["budget_oku_yen"] == Decimal(oku) and isinstance(row["budget_oku_yen"], Decimal)
+    assert row["budget_qualifier"] == qualifier
+    assert (None if pd.isna(row["budget_years"]) else row["budget_years"]) == years
+    assert row["source_page"] == 6 and row["document_id"] == DOC
+
+
+def test_policy_ids_follow_the_columns(policies):
+    assert policies["policy_id"].tolist() == [f"foreign_policies_c{i}" for i in range(1, 6)]
+
+
+def test_text_rows_are_verbatim(policies):
+    by_id = policies.set_index("policy_id")
+    assert by_id.loc["foreign_policies_c4", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
+    assert by_id.loc["foreign_policies_c5", "policy_content"] == "基礎的資金の提供(投資の呼び水的な位置づけ)"
+    assert by_id.loc["foreign_policies_c1", "regional_body"] == "地域開発公社(中央政府の出先機関を統合再編した特殊法人)"
+    assert by_id.loc["foreign_policies_c2", "budget_raw_text"] == "貿易産業省約180億円(6年間、研究100億円、基盤80億円)"
+
+
+def test_breakdown_amounts_in_parentheses_are_not_the_budget():
+    got = parse_budget("貿易産業省約180億円(6年間、研究100億円、基盤80億円)")
+    assert got == {
+        "ministry": "貿易産業省",
+        "budget_oku_yen": Decimal("180"),
+        "budget_qualifier": "approx",
+        "budget_years": 6,
+    }
+
+
+def test_garbled_budget_names_the_cell(raw_layer):
+    broken = with_cell(raw_layer, "foreign_policies", 2, 5, "内務省約?億円(政府基礎資金としての総額)")
+    with pytest.raises(CellValueError) as err:
+        build_foreign_policies(broken)
+    msg = str(err.value)
+    for part in (f"{DOC}.pdf", "page 6", "table foreign_policies", "cell r2c5", "内務省約?億円"):
+        assert part in msg
+
+
+def test_garbled_period_names_the_cell(raw_layer):
+    broken = with_cell(raw_layer, "foreign_policies", 1, 3, "19?6年～2001")
+    with pytest.raises(CellValueError, match=r"page 6, table foreign_policies, cell r1c3"):
+        build_foreign_policies(broken)
+
+
+def test_rows_are_found_by_label_not_position(raw_layer):
+    cells = raw_layer.table_cells.copy()
+    fp = cells["table_id"] == "foreign_policies"
+    swap = {3: 4, 4: 3}  # 対象地域 and 中央政府の政策内容 change places
+    cells.loc[fp, "row_idx"] = cells.loc[fp, "row_idx"].map(lambda r: swap.get(r, r))
+    got = build_foreign_policies(replace(raw_layer, table_cells=cells)).set_index("policy_id")
+    assert got.loc["foreign_policies_c4", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
+
+
+def test_suite_passes_on_the_deck(policies):
+    result = validate_frame("foreign_policies", duckdb_roundtrip(policies, "staging.foreign_policies"))
+    assert result.success, result.describe_failures()
+
+
+def test_suite_fails_on_a_negative_budget_and_a_year_2099(policies):
+    bad = policies.copy()
+    bad.loc[0, "budget_oku_yen"] = Decimal("-1")
+    bad.loc[1, "end_year"] = 2099
+    bad.loc[2, "end_year"] = 1990  # before its start, 1996
+    result = validate_frame("foreign_policies", duckdb_roundtrip(bad, "staging.foreign_policies"))
+    failed = {(o.expectation, o.column) for o in result.failures}
+    assert ("expect_column_values_to_be_between", "budget_oku_yen") in failed
+    assert ("expect_column_values_to_be_between", "end_year") in failed
+    assert ("expect_column_pair_values_a_to_be_greater_than_b", None) in failed
