@@ -1,0 +1,137 @@
+"""staging.field_strategies: the items of the 発展戦略と課題の例 slides, one row per item.
+
+Each table of family ``field_strategy`` has a label column (クラスターの条件…, クラスターの発展戦略,
+具体的課題) and one body column whose lines are the items. Rows are recognised by their labels, the
+field by the slide title. A line that is only a parenthesised sub-heading, such as (ソフト系), is not
+an item: it becomes the ``subgroup`` of the items below it. A line ending in '・' continues on the
+next line (本格的なネットワーク形成・ / 更なる産学連携…) and is joined to it. The ・ bullets printed
+above each table are the items of aspect ``lead``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from pipelines.lib.errors import CellValueError
+from pipelines.lib.normalize import clean_text
+from pipelines.lib.schema import table
+from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.tables.registry import FIELD_SLUGS
+
+TABLE = table("staging.field_strategies")
+FAMILY = "field_strategy"
+DTYPES = {
+    "document_id": "str",
+    "field": "str",
+    "aspect": "str",
+    "item_idx": "Int64",
+    "text": "str",
+    "subgroup": "str",
+    "source_page": "Int64",
+}
+
+# Row label (newlines removed, text before the first ・ sub-bullet) → aspect.
+ASPECTS: dict[str, str] = {
+    "クラスターの条件": "conditions",
+    "クラスターの発展戦略": "strategy",
+    "具体的課題": "issues",
+}
+_FIELD = re.compile(r"\((?P<field>[^()]+?)分野\)")
+_SUBHEADING = re.compile(r"^\((?P<name>[^()]+)\)$")
+
+
+def field_of(title: str) -> str | None:
+    """'…発展戦略と課題の例(バイオ分野)' → 'バイオ'; None if the title names no known field."""
+    m = _FIELD.search(clean_text(title))
+    return m.group("field") if m and m.group("field") in FIELD_SLUGS else None
+
+
+def aspect_of(label: str) -> str | None:
+    """'クラスターの\\n発展戦略' → 'strategy'; None for an unknown label."""
+    head = clean_text(label.replace("\n", "")).split("・", 1)[0]
+    return ASPECTS.get(head)
+
+
+def split_items(cell: str) -> list[tuple[str | None, str]]:
+    """The (subgroup, item) pairs of a body cell: one item per line, sub-heading lines set the subgroup."""
+    lines = [clean_text(x) for x in cell.split("\n")]
+    items: list[tuple[str | None, str]] = []
+    subgroup: str | None = None
+    pending = ""
+    for line in lines:
+        if not line:
+            continue
+        heading = _SUBHEADING.match(line)
+        if heading and not pending:
+            subgroup = heading.group("name")
+            continue
+        line = pending + line
+        if line.endswith("・"):
+            pending = line
+            continue
+        pending = ""
+        items.append((subgroup, line))
+    if pending:
+        items.append((subgroup, pending))
+    return items
+
+
+def _table_rows(raw: RawLayer, t: pd.Series) -> list[dict]:
+    document_id, table_id, page = str(t["document_id"]), str(t["table_id"]), int(t["page"])
+    field = field_of(str(t["title"]))
+    if field is None:
+        raise CellValueError(document_id, page, table_id, "title", str(t["title"]), "no known (…分野) in the title")
+
+    def row(aspect: str, idx: int, text: str, subgroup: str | None, src_page: int) -> dict:
+        return {
+            "document_id": document_id,
+            "field": field,
+            "aspect": aspect,
+            "item_idx": idx,
+            "text": text,
+            "subgroup": subgroup,
+            "source_page": src_page,
+        }
+
+    rows: list[dict] = []
+    leads = raw.annotations(document_id, table_id, "lead")
+    for idx, a in enumerate(leads.itertuples()):
+        text = clean_text(str(a.text)).lstrip("・").strip()
+        if not text:
+            raise CellValueError(document_id, int(a.page), table_id, f"lead {int(a.seq)}", str(a.text), "empty lead")
+        rows.append(row("lead", idx, text, None, int(a.page)))
+
+    grid = raw.grid(document_id, table_id)
+    seen: dict[str, int] = {}
+    for r, cells in enumerate(grid[1:], start=1):
+        label = cells[0]
+        aspect = aspect_of(label)
+        if aspect is None:
+            raise CellValueError(document_id, page, table_id, f"r{r}c0", label, f"unknown row label; known: {ASPECTS}")
+        if aspect in seen:
+            raise CellValueError(
+                document_id, page, table_id, f"r{r}c0", label, f"{aspect} already in row {seen[aspect]}"
+            )
+        seen[aspect] = r
+        body = cells[1] if len(cells) > 1 else ""
+        items = split_items(body)
+        if not items:
+            raise CellValueError(document_id, page, table_id, f"r{r}c1", body, f"no items in the {aspect} row")
+        rows += [row(aspect, i, text, sub, page) for i, (sub, text) in enumerate(items)]
+    missing = [a for a in ASPECTS.values() if a not in seen]
+    if missing:
+        labels = " / ".join(g[0].replace("\n", "") for g in grid[1:])
+        raise CellValueError(document_id, page, table_id, "c0", labels, f"no row for {', '.join(missing)}")
+    return rows
+
+
+def build_field_strategies(raw: RawLayer) -> pd.DataFrame:
+    """One row per item (lead bullet or table line) of the 発展戦略と課題 slides."""
+    rows: list[dict] = []
+    tables = raw.tables_of(FAMILY)
+    for _, t in tables.iterrows():
+        rows += _table_rows(raw, t)
+    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(DTYPES)
+    return df.sort_values(list(TABLE.key), ignore_index=True)
