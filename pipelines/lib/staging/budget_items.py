@@ -1,0 +1,201 @@
+"""staging.budget_items: one row per program per fiscal year on the 政策ツール budget slides.
+
+Each policy_tools table has the header 施策名 | 17年度予算 | (16年度予算) | 概要. The two budget headers
+name the fiscal years; the rows are programs, the 産業クラスター計画関連施策 total row, and spanning
+section rows such as (1)産学官のネットワーク形成. Slides without a section row take their section from
+the slide title, (2)地域の特性を活かした技術開発の推進. A previous-year cell reading (新規) marks a new
+program: it gets no previous-year row and ``is_new`` on its current-year row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from pipelines.lib.errors import CellValueError
+from pipelines.lib.normalize import Money, NormalizeError, clean_text, fiscal_year, parse_money
+from pipelines.lib.schema import table
+from pipelines.lib.staging.raw_layer import RawLayer
+
+TABLE = table("staging.budget_items")
+FAMILY = "policy_tools"
+
+DECK_ERA = "平成"
+"""Era of the era-less fiscal years (17年度予算) in this deck.
+
+The 2005 METI deck (dated 2005-06-21) writes budget years without an era; the slides themselves
+(平成17年度においては…) show they are 平成 years. This is context about the deck, not a guess the
+parser makes: it is passed to ``normalize.fiscal_year`` explicitly.
+"""
+
+PROGRAM_HEADER = re.compile(r"施策名")
+CURRENT_HEADER = re.compile(r"[^()]*年度予算")
+"""The current-year budget column, 17年度予算; its year is read from the text."""
+PREVIOUS_HEADER = re.compile(r"\([^()]*年度予算\)")
+"""The previous-year budget column, written in parentheses: (16年度予算)."""
+SECTION = re.compile(r"\(\d+\)\S.*")
+TOTAL_PROGRAM = re.compile(r".+計画関連施策")
+"""Label of the row that totals the plan's related programs (産業クラスター計画関連施策)."""
+
+_DTYPES: dict[str, Any] = {
+    "document_id": "str",
+    "fiscal_year": "Int64",
+    "section": "str",
+    "program": "str",
+    "amount_oku_yen": object,
+    "amount_yen": "Int64",
+    "is_new": bool,
+    "is_total": bool,
+    "raw_text": "str",
+    "source_page": "Int64",
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a cell is, for error messages."""
+
+    document_id: str
+    page: int
+    table_id: str
+
+    def error(self, row: int, col: int, text: str, reason: str) -> CellValueError:
+        return CellValueError(self.document_id, self.page, self.table_id, f"r{row}c{col}", text, reason)
+
+
+def _column(header: list[str], pattern: re.Pattern[str], where: _Where) -> int:
+    """Index of the one header cell that fully matches ``pattern``."""
+    found = [i for i, cell in enumerate(header) if pattern.fullmatch(clean_text(cell))]
+    if len(found) != 1:
+        raise where.error(0, 0, " | ".join(header), f"expected one header cell matching {pattern.pattern!r}")
+    return found[0]
+
+
+def _fiscal_year(header: list[str], col: int, where: _Where) -> int:
+    try:
+        span = fiscal_year(header[col], context_era=DECK_ERA)
+    except NormalizeError as exc:
+        raise where.error(0, col, header[col], exc.reason) from exc
+    if span.kind != "fiscal_year" or span.start is None:
+        raise where.error(0, col, header[col], "a budget column names one fiscal year")
+    return span.start
+
+
+def _money(text: str, row: int, col: int, where: _Where, *, allow_new: bool) -> Money:
+    try:
+        money = parse_money(text)
+    except NormalizeError as exc:
+        raise where.error(row, col, text, exc.reason) from exc
+    cleaned = clean_text(text)
+    if money.raw_text not in (cleaned, cleaned.removeprefix("(").removesuffix(")")):
+        raise where.error(row, col, text, f"only {money.raw_text!r} of the cell reads as an amount")
+    if money.is_new and not allow_new:
+        raise where.error(row, col, text, "(新規) is only meaningful in the previous-year column")
+    if not money.is_new and (money.qualifier != "exact" or money.yen is None):
+        raise where.error(row, col, text, f"a budget amount must be exact, found {money.qualifier}")
+    return money
+
+
+def _section_row(row: list[str]) -> str | None:
+    """The section heading if ``row`` is a spanning section row, such as (1)産学官のネットワーク形成."""
+    first = clean_text(row[0])
+    if SECTION.fullmatch(first) and all(clean_text(c) == first for c in row):
+        return row[0].strip()
+    return None
+
+
+def _table_rows(raw: RawLayer, document_id: str, table_id: str, page: int, title: str) -> Iterator[dict[str, Any]]:
+    where = _Where(document_id, page, table_id)
+    grid = raw.grid(document_id, table_id)
+    header = grid[0]
+    program_col = _column(header, PROGRAM_HEADER, where)
+    cur_col = _column(header, CURRENT_HEADER, where)
+    prev_col = _column(header, PREVIOUS_HEADER, where)
+    cur_year = _fiscal_year(header, cur_col, where)
+    prev_year = _fiscal_year(header, prev_col, where)
+    if prev_year >= cur_year:
+        raise where.error(0, prev_col, header[prev_col], f"previous fiscal year {prev_year} is not before {cur_year}")
+    section = title.strip() if SECTION.fullmatch(clean_text(title)) else None
+    for r, row in enumerate(grid[1:], start=1):
+        heading = _section_row(row)
+        if heading is not None:
+            section = heading
+            continue
+        program = row[program_col].strip()
+        if not program:
+            raise where.error(r, program_col, row[program_col], "a budget row has no 施策名")
+        is_total = TOTAL_PROGRAM.fullmatch(clean_text(program)) is not None
+        if not is_total and section is None:
+            raise where.error(r, program_col, program, "program listed before any section heading")
+        current = _money(row[cur_col], r, cur_col, where, allow_new=False)
+        previous = _money(row[prev_col], r, prev_col, where, allow_new=True)
+        common = {
+            "document_id": document_id,
+            "section": None if is_total else section,
+            "program": program,
+            "is_total": is_total,
+            "source_page": page,
+        }
+        yield common | _amounts(current, cur_year, row[cur_col]) | {"is_new": previous.is_new}
+        if not previous.is_new:
+            yield common | _amounts(previous, prev_year, row[prev_col]) | {"is_new": False}
+
+
+def _amounts(money: Money, year: int, text: str) -> dict[str, Any]:
+    assert money.yen is not None and money.oku_yen is not None  # checked in _money
+    return {
+        "fiscal_year": year,
+        "amount_oku_yen": Decimal(money.oku_yen),
+        "amount_yen": int(money.yen),
+        "raw_text": text.strip(),
+    }
+
+
+def build_budget_items(raw: RawLayer) -> pd.DataFrame:
+    """One row per program per fiscal year of every policy_tools table of every document."""
+    rows: list[dict[str, Any]] = []
+    for t in raw.tables_of(FAMILY).itertuples():
+        rows.extend(_table_rows(raw, str(t.document_id), str(t.table_id), int(t.page), str(t.title)))
+    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    return df.sort_values(list(TABLE.key), ignore_index=True)
+
+
+def budget_rule_violations(df: pd.DataFrame) -> list[str]:
+    """Cross-row rules of staging.budget_items; one message per violation, empty when all hold.
+
+    Within a document, the latest fiscal year is the current one:
+
+    * every program with an earlier-year row also has a current-year row;
+    * a program marked new (``is_new``) is new in the current year only, and has no earlier-year row;
+    * there is at most one total row per fiscal year, and only total rows lack a section.
+
+    The total (568億円) is *not* checked against the sum of the programs: the slides list only part of
+    the plan's related programs, so the two do not match in the deck.
+    """
+    problems: list[str] = []
+    for document_id, doc in df.groupby("document_id", sort=True):
+        current = int(doc["fiscal_year"].max())
+        for program, rows in doc.groupby("program", sort=True):
+            years = sorted(int(y) for y in rows["fiscal_year"])
+            if current not in years:
+                problems.append(f"{document_id}: {program} has a {years[0]} amount but no {current} amount")
+            new_years = sorted(int(y) for y in rows.loc[rows["is_new"].astype(bool), "fiscal_year"])
+            if any(y != current for y in new_years):
+                problems.append(f"{document_id}: {program} is marked new in {new_years}, not only in {current}")
+            if new_years and len(years) > 1:
+                problems.append(f"{document_id}: {program} is marked new but has an amount for {years[0]}")
+        totals = doc[doc["is_total"].astype(bool)]
+        for year, count in totals.groupby("fiscal_year").size().items():
+            if count > 1:
+                problems.append(f"{document_id}: {count} total rows for fiscal year {year}")
+        is_total = doc["is_total"].astype(bool)
+        for program in sorted(set(doc.loc[doc["section"].isna() & ~is_total, "program"])):
+            problems.append(f"{document_id}: {program} has no section")
+        for program in sorted(set(doc.loc[doc["section"].notna() & is_total, "program"])):
+            problems.append(f"{document_id}: total row {program} has a section")
+    return problems

@@ -1,0 +1,224 @@
+"""staging.program_outcomes: the figures of the 成果 and 19プロジェクト slides.
+
+Three sources, each recognised by its labels:
+
+* outcomes_network (これまでの成果): 'label: count' pairs such as 参画企業: 約5,800社, the 回収率 of the
+  survey heading, and a following 'YYYY年M月現在' paragraph that dates the counts before it;
+* cluster_projects_map (産業クラスター計画19プロジェクト): the companies and universities of the network;
+* the survey_results table (参画企業アンケート結果): label in column 0, value in column 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from pipelines.lib.errors import CellValueError
+from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, parse_count, parse_percent
+from pipelines.lib.schema import table
+from pipelines.lib.staging.raw_layer import RawLayer
+
+TABLE = table("staging.program_outcomes")
+
+NETWORK_PASSAGE = "outcomes_network"
+MAP_PASSAGE = "cluster_projects_map"
+SURVEY_FAMILY = "survey_results"
+SURVEY_LABEL_COL = 0
+SURVEY_VALUE_COL = 1
+
+METRIC_UNITS: dict[str, str] = {
+    "participating_companies": "companies",
+    "participating_universities": "universities",
+    "survey_response_rate_pct": "percent",
+    "new_collaboration_pct": "percent",
+    "new_business_pct": "percent",
+    "second_founding_pct": "percent",
+    "university_ventures_total": "cases",
+    "network_companies": "companies",
+    "network_universities": "universities",
+}
+"""Every metric of the table and the unit its value is in."""
+
+NETWORK_LABELS: dict[str, str] = {"参画企業": "participating_companies", "参画大学": "participating_universities"}
+"""'label: count' pairs of ネットワーク形成実績."""
+RATE_LABELS: dict[str, str] = {"回収率": "survey_response_rate_pct"}
+"""Percentages written right after their label, (回収率約40%)."""
+MAP_UNITS: dict[str, str] = {"companies": "network_companies", "universities": "network_universities"}
+"""Counts of the 19プロジェクト network, told apart by what they count (社, 大学)."""
+SURVEY_LABELS: dict[str, str] = {
+    "新たに連携が始まった企業": "new_collaboration_pct",
+    "新事業を開始した企業": "new_business_pct",
+    "第二創業を行った企業": "second_founding_pct",
+    "大学発ベンチャー累計": "university_ventures_total",
+}
+"""Row labels of the survey_results table."""
+
+AS_OF = re.compile(r"[0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}日)?現在")
+"""A paragraph that dates the figures printed before it, 2004年4月現在."""
+
+_NUMBER_WITH_COUNTER = re.compile(r"[0-9?？][0-9,.?？]*(?:社|大学)")
+"""Anything in running text that looks like a count of companies or universities; each must be read."""
+
+_DTYPES: dict[str, Any] = {
+    "document_id": "str",
+    "metric": "str",
+    "value": "float64",
+    "unit": "str",
+    "qualifier": "str",
+    "as_of": "str",
+    "raw_text": "str",
+    "source_page": "Int64",
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a value was read, for error messages."""
+
+    document_id: str
+    page: int
+    table_id: str
+    cell: str
+
+    def error(self, text: str, reason: str) -> CellValueError:
+        return CellValueError(self.document_id, self.page, self.table_id, self.cell, text, reason)
+
+
+def _quantity(metric: str, text: str, where: _Where) -> dict[str, Any]:
+    """Read ``text`` as the one quantity of ``metric``, checking its unit."""
+    unit = METRIC_UNITS[metric]
+    try:
+        if unit == "percent":
+            p = parse_percent(text)
+            value, qualifier, raw_text = p.value, p.qualifier, p.raw_text
+        else:
+            c = parse_count(text)
+            if c.unit != unit:
+                raise where.error(text, f"{metric} counts {unit}, found {c.unit}")
+            value, qualifier, raw_text = c.value, c.qualifier, c.raw_text
+    except NormalizeError as exc:
+        raise where.error(text, exc.reason) from exc
+    if raw_text != clean_text(text):
+        raise where.error(text, f"only {raw_text!r} reads as a {unit} figure")
+    return _row(metric, value, qualifier, raw_text, where)
+
+
+def _row(metric: str, value: Decimal, qualifier: str, raw_text: str, where: _Where) -> dict[str, Any]:
+    return {
+        "document_id": where.document_id,
+        "metric": metric,
+        "value": float(value),
+        "unit": METRIC_UNITS[metric],
+        "qualifier": qualifier,
+        "as_of": None,
+        "raw_text": raw_text,
+        "source_page": where.page,
+    }
+
+
+def _block_where(block: Any, passage: str) -> _Where:
+    return _Where(str(block.document_id), int(block.page), passage, f"block {int(block.block_idx)}")
+
+
+def _labelled(text: str, labels: dict[str, str], value_end: str = "") -> list[tuple[str, str]]:
+    """(metric, value text) for each label of ``labels`` in ``text``; the value runs to the next label
+    or to a character of ``value_end``."""
+    cleaned = clean_text(text)
+    pattern = re.compile("|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True)))
+    hits = list(pattern.finditer(cleaned))
+    out = []
+    for i, m in enumerate(hits):
+        stop = hits[i + 1].start() if i + 1 < len(hits) else len(cleaned)
+        value = cleaned[m.end() : stop]
+        if value_end:
+            value = re.split(f"[{re.escape(value_end)}]", value, maxsplit=1)[0]
+        out.append((labels[m.group(0)], value))
+    return out
+
+
+def _network_rows(raw: RawLayer) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    undated: list[dict[str, Any]] = []  # counts not yet dated by a 'YYYY年M月現在' paragraph
+    blocks = raw.blocks(NETWORK_PASSAGE)
+    document_id = None
+    for block in [] if blocks.empty else blocks.itertuples():
+        if block.document_id != document_id:
+            document_id, undated = block.document_id, []  # a date never carries over to another document
+        where = _block_where(block, NETWORK_PASSAGE)
+        text = str(block.text)
+        if AS_OF.fullmatch(clean_text(text)):
+            for row in undated:
+                row["as_of"] = clean_text(text)
+            undated = []
+            continue
+        for metric, value in _labelled(text, {f"{k}:": v for k, v in NETWORK_LABELS.items()}):
+            row = _quantity(metric, value, where)
+            rows.append(row)
+            undated.append(row)
+        for metric, value in _labelled(text, RATE_LABELS, value_end=")、。"):
+            rows.append(_quantity(metric, value, where))
+    return rows
+
+
+def _map_rows(raw: RawLayer) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    blocks = raw.blocks(MAP_PASSAGE)
+    for block in [] if blocks.empty else blocks.itertuples():
+        where = _block_where(block, MAP_PASSAGE)
+        try:
+            counts = find_counts(str(block.text))
+        except NormalizeError as exc:
+            raise where.error(str(block.text), exc.reason) from exc
+        cleaned = clean_text(str(block.text))
+        for m in _NUMBER_WITH_COUNTER.finditer(cleaned):
+            if not any(c.span[0] <= m.start() and m.end() <= c.span[1] for c in counts):
+                raise where.error(str(block.text), f"{m.group(0)!r} does not read as a count")
+        for c in counts:
+            if c.unit not in MAP_UNITS:
+                raise where.error(str(block.text), f"{c.raw_text!r} counts {c.unit}, not companies or universities")
+            rows.append(_row(MAP_UNITS[c.unit], c.value, c.qualifier, c.raw_text, where))
+    return rows
+
+
+def _survey_rows(raw: RawLayer) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for t in raw.tables_of(SURVEY_FAMILY).itertuples():
+        grid = raw.grid(str(t.document_id), str(t.table_id))
+        for r, line in enumerate(grid):
+            label = clean_text(line[SURVEY_LABEL_COL])
+            where = _Where(str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{SURVEY_VALUE_COL}")
+            if label not in SURVEY_LABELS:
+                raise _Where(where.document_id, where.page, where.table_id, f"r{r}c{SURVEY_LABEL_COL}").error(
+                    line[SURVEY_LABEL_COL], f"unknown survey label; known: {', '.join(SURVEY_LABELS)}"
+                )
+            row = _quantity(SURVEY_LABELS[label], line[SURVEY_VALUE_COL], where)
+            rows.append(row | {"raw_text": line[SURVEY_VALUE_COL].strip()})
+    return rows
+
+
+_SOURCES: tuple[Callable[[RawLayer], list[dict[str, Any]]], ...] = (_network_rows, _map_rows, _survey_rows)
+
+
+def build_program_outcomes(raw: RawLayer) -> pd.DataFrame:
+    """One row per outcome metric per document, from the 成果, 19プロジェクト and survey slides."""
+    rows = [row for source in _SOURCES for row in source(raw)]
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["document_id"], row["metric"])
+        if key in seen:
+            raise CellValueError(
+                row["document_id"],
+                row["source_page"],
+                TABLE.name,
+                row["metric"],
+                row["raw_text"],
+                f"{row['metric']} is printed twice (also {seen[key]['raw_text']!r} on page {seen[key]['source_page']})",
+            )
+        seen[key] = row
+    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    return df.sort_values(list(TABLE.key), ignore_index=True)
