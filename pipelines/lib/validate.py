@@ -104,6 +104,15 @@ def warm_up() -> float:
     return time.perf_counter() - t0
 
 
+def gx_compatible(df: pd.DataFrame) -> pd.DataFrame:
+    """pandas 3 reads VARCHAR as StringDtype, which GX 1.x type expectations cannot name; use object."""
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].astype(object)
+    return out
+
+
 def _check_columns_exist(name: str, suite: dict[str, Any], df: pd.DataFrame) -> None:
     missing = sorted(
         {
@@ -120,6 +129,7 @@ def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -
     """Validate df against expectations/<name>.json; raises ValidationFailed if the suite itself is broken."""
     suite_dict = load_suite_dict(name, directory)
     _check_columns_exist(name, suite_dict, df)
+    df = gx_compatible(df)
     gx = _gx()
     from great_expectations.core.expectation_suite import ExpectationSuite
 

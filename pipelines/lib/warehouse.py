@@ -130,7 +130,7 @@ def replace_from_query(con: duckdb.DuckDBPyConnection, spec: Table, query: str) 
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return int(con.execute(f"SELECT count(*) FROM {spec.qualified}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {spec.qualified}").fetchall()[0][0])
 
 
 def comment_table(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
@@ -177,9 +177,10 @@ def unvalidated_tables(con: duckdb.DuckDBPyConnection, specs: list[Table]) -> li
     con.execute(VALIDATIONS_DDL)
     bad = []
     for spec in specs:
-        row = con.execute(
+        found = con.execute(
             "SELECT passed, fingerprint FROM meta.validations WHERE table_name = ?", [spec.qualified]
-        ).fetchone()
+        ).fetchall()
+        row = found[0] if found else None
         if row is None:
             bad.append(f"{spec.qualified} (never validated)")
         elif not row[0]:

@@ -1,0 +1,38 @@
+"""The code location loads, with the names users and the UI rely on."""
+
+import dagster as dg
+
+from pipelines.definitions import defs
+
+
+def test_definitions_load():
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"raw/documents", "raw/table_cells", "staging/budget_items", "marts/budget_yoy"} <= keys
+    assert "published_warehouse" in keys
+    assert defs.resolve_job_def("refresh_job").name == "refresh_job"
+    assert defs.resolve_schedule_def("refresh_schedule").cron_schedule == "0 6 * * 1"
+
+
+def test_every_asset_has_a_description_kinds_and_owner():
+    for spec in defs.resolve_all_asset_specs():
+        assert spec.description, spec.key
+        assert spec.kinds, spec.key
+        assert spec.owners, spec.key
+
+
+def test_every_staging_asset_has_a_blocking_suite_check():
+    graph = defs.resolve_asset_graph()
+    staging = [k for k in graph.get_all_asset_keys() if k.path[0] == "staging"]
+    checks = {ck.asset_key for ck in graph.asset_check_keys if ck.name == "matches_expectation_suite"}
+    assert set(staging) == checks
+    for checks_def in defs.asset_checks or []:
+        for spec in checks_def.check_specs:
+            assert spec.blocking, spec.key
+
+
+def test_asset_key_prefixes_equal_schemas_and_groups_are_layers():
+    for spec in defs.resolve_all_asset_specs():
+        if spec.key.path[0] in ("raw", "staging", "marts"):
+            assert spec.group_name in ("sources", "raw", "staging", "marts")
+    assert isinstance(defs.resolve_job_def("refresh_job"), dg.JobDefinition)

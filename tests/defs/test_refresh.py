@@ -1,0 +1,100 @@
+"""Integration: the real Dagster graph materialized into a tmp_path warehouse from the bundled PDF."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.paths import PROJECT_ROOT
+
+CONTRACT_TOOL = PROJECT_ROOT.parent / "shared" / "tools" / "check_contract.py"
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refresh(raw_dir, warehouse_dir, selection=None):
+    job = defs.resolve_job_def("refresh_job")
+    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
+    assets = [*defs.assets, *(defs.asset_checks or [])]
+    return dg.materialize(
+        assets,
+        resources={"settings": settings},
+        instance=dg.DagsterInstance.ephemeral(),
+        selection=selection,
+        raise_on_error=False,
+        tags={"job": job.name},
+    )
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf", raw)
+    wh = tmp_path_factory.mktemp("warehouse")
+    result = refresh(raw, wh)
+    return raw, wh, result
+
+
+def test_refresh_publishes_every_layer(published):
+    raw, wh, result = published
+    assert result.success
+    db = wh / "clusters.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+    assert {"raw", "staging", "marts", "meta"} <= schemas
+    counts = dict(con.execute("select table_id, count(*) from raw.table_cells group by 1").fetchall())
+    assert counts["overseas_clusters_1"] == 49 and counts["foreign_policies"] == 60 and len(counts) == 12
+    assert con.execute("select count(*) from meta.runs").fetchall()[0][0] == 1
+    assert all((wh / "exports" / f"{m}.parquet").exists() for m in ("budget_yoy", "policy_timeline"))
+
+
+def test_every_check_ran_and_passed(published):
+    _, _, result = published
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == len([k for k in defs.resolve_asset_graph().asset_check_keys])
+    assert all(e.passed for e in evaluations), [e.asset_check_key for e in evaluations if not e.passed]
+
+
+@pytest.mark.skipif(not CONTRACT_TOOL.exists(), reason="shared/ contract tool not beside the project")
+def test_published_warehouse_holds_the_contract(published):
+    _, wh, _ = published
+    out = subprocess.run(
+        [sys.executable, str(CONTRACT_TOOL), str(wh / "clusters.duckdb")], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_bad_pdf_stops_the_run_and_keeps_the_published_file(published, tmp_path):
+    raw, wh, _ = published
+    before = sha(wh / "clusters.duckdb")
+    bad_raw = tmp_path / "raw"
+    shutil.copytree(raw, bad_raw)
+    (bad_raw / "download.pdf").write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+    result = refresh(bad_raw, wh)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE)
+    assert "download.pdf: an HTML page" in str(failure.step_failure_data.error)
+    assert sha(wh / "clusters.duckdb") == before
+
+
+def test_failing_expectation_blocks_marts_and_publish(published):
+    raw, wh, _ = published
+    before = sha(wh / "clusters.duckdb")
+    con = duckdb.connect(str(wh / ".build" / "clusters.duckdb"))
+    con.execute("update raw.table_cells set text = '-137.2億円' where text = '137.2億円'")
+    con.close()
+    downstream = dg.AssetSelection.groups("staging", "marts", "publish")
+    result = refresh(raw, wh, selection=downstream)
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.asset_check_key.asset_key.to_user_string() for e in failed] == ["staging/budget_items"]
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "marts/budget_yoy" not in materialized and "published_warehouse" not in materialized
+    assert sha(wh / "clusters.duckdb") == before
