@@ -1,0 +1,170 @@
+"""Grammar pieces shared by every quantity family: numbers, qualifier words, the "exactly one" rule.
+
+All patterns here run on text that has already been through :func:`clean_text`, so digits are ASCII,
+full-width brackets are ASCII and both wave dashes are ``～`` (U+FF5E).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Literal, TypeVar
+
+from .errors import NormalizeError
+
+Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
+
+# Longest digit string we accept (commas and the decimal point excluded); longer ones are junk, not amounts.
+MAX_DIGITS = 24
+# Enough precision that no product of a MAX_DIGITS number with 10**12 is ever rounded.
+_PRECISION = 80
+
+# A number may not start inside another number (1,000 / 12.4), right after a footnote marker (*1, ※2),
+# a slash (1/2), an unreadable character ('?', U+FFFD) or a lone '.' (an ellipsis '...' is fine).
+NUM_START = r"(?<![0-9*※/?\ufffd])(?<![0-9],)(?<!(?<!\.)\.)"
+# A digit touching '?' or U+FFFD means the PDF text lost a character: '1?.9%' is unreadable, not 9%.
+_GARBLED = re.compile(r"[0-9][?\ufffd]|[?\ufffd]\.?[0-9]")
+# 1,000 / 5,800 (well-formed thousands groups only), 568, 20.1, 4.35
+NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+RANGE_SEP = r"[～~]"
+KANJI_KATAKANA = r"\u4e00-\u9fff\u30a0-\u30ffー"
+
+# 約 is "about" only when it is not the tail of a word such as 契約 (contract) or 要約 (summary).
+_YAKU_WORDS = "契予集要節制条規公婚協誓特盟確解倹簡"
+PREFIX_QUALIFIERS: dict[str, Qualifier] = {
+    "約": "approx",
+    "およそ": "approx",
+    "概ね": "approx",
+    "ほぼ": "approx",
+    "最大": "at_most",
+    "上限": "at_most",
+    "最低": "at_least",
+}
+SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
+    "以上": "at_least",
+    "強": "at_least",
+    "超": "at_least",
+    "～": "at_least",
+    "~": "at_least",
+    "以内": "at_most",
+    "未満": "at_most",
+    "以下": "at_most",
+    "弱": "at_most",
+    "程度": "approx",
+    "ほど": "approx",
+    "前後": "approx",
+}
+
+
+def prefix(name: str) -> str:
+    """Optional qualifier word written before a number (約, およそ, 最大 …), captured as group ``name``."""
+    return rf"(?P<{name}>(?<![{_YAKU_WORDS}])約|およそ|概ね|ほぼ|最大|上限|最低)?"
+
+
+def suffix(name: str) -> str:
+    """Optional qualifier word written after the unit (以上, 強, 以内, 程度, ほど …), group ``name``.
+
+    強/弱/超 only count when they end the word: 連携強化 and 超軽量 are not qualifiers.
+    A trailing ～ (from …) counts only when no number follows it.
+    """
+    return (
+        rf"(?P<{name}>以上|以内|未満|以下|程度|ほど|前後"
+        rf"|(?:強|弱|超)(?![{KANJI_KATAKANA}いくまめさ])|[～~](?![0-9]))?"
+    )
+
+
+def to_decimal(number: str, text: str) -> Decimal:
+    """'1,000' -> Decimal('1000'), '4.35' -> Decimal('4.35'); refuses absurdly long digit strings.
+
+    >>> to_decimal("5,800", "約5,800社")
+    Decimal('5800')
+    """
+    digits = number.replace(",", "")
+    if len(digits.replace(".", "")) > MAX_DIGITS:
+        raise NormalizeError(text, f"number {number[:30]!r} has more than {MAX_DIGITS} digits")
+    try:
+        return Decimal(digits)
+    except InvalidOperation as exc:  # pragma: no cover - the regexes only hand over digit strings
+        raise NormalizeError(text, f"cannot read number {number!r}") from exc
+
+
+def scale(value: Decimal, multiplier: int) -> Decimal:
+    """Exact ``value * multiplier`` (no float, no context rounding).
+
+    >>> scale(Decimal("4.35"), 10**12)
+    Decimal('4350000000000')
+    """
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return tidy(value * multiplier)
+
+
+def shift(value: Decimal, places: int) -> Decimal:
+    """Exact ``value * 10**places`` for any sign of ``places``.
+
+    >>> shift(Decimal(2010000000), -8)
+    Decimal('20.1')
+    """
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return tidy(value.scaleb(places))
+
+
+def tidy(value: Decimal) -> Decimal:
+    """Canonical form: integers without exponent or trailing '.0', fractions without trailing zeros.
+
+    >>> tidy(Decimal("20.10")), tidy(Decimal("2.0E+3"))
+    (Decimal('20.1'), Decimal('2000'))
+    """
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
+
+
+def combine_qualifiers(text: str, before: str | None, after: str | None, *, is_range: bool) -> Qualifier:
+    """Merge the word before the number and the word after the unit into one qualifier.
+
+    A range wins over everything (its bounds are what was written). 約…程度 agree and give 'approx';
+    words that disagree (約100社以上) are refused rather than one of them being dropped.
+    """
+    if is_range:
+        return "range"
+    q_before = PREFIX_QUALIFIERS[before] if before else None
+    q_after = SUFFIX_QUALIFIERS[after] if after else None
+    if q_before and q_after and q_before != q_after:
+        raise NormalizeError(text, f"conflicting qualifiers {before!r} and {after!r}")
+    return q_before or q_after or "exact"
+
+
+T = TypeVar("T")
+
+
+def exactly_one(found: Sequence[T], text: str, what: str) -> T:
+    """The single item of ``found``; NormalizeError naming ``text`` when there are none or several."""
+    if not found:
+        raise NormalizeError(text, f"no {what} found")
+    if len(found) > 1:
+        raise NormalizeError(text, f"expected exactly one {what}, found {len(found)}")
+    return found[0]
+
+
+def reject_garbled_digits(text: str, cleaned: str) -> None:
+    """Refuse the whole passage when a digit touches an unreadable character, rather than read a fragment.
+
+    >>> reject_garbled_digits("約61?0社", "約61?0社")
+    Traceback (most recent call last):
+    ...
+    pipelines.lib.normalize.errors.NormalizeError: unreadable character next to a digit ('1?') in '約61?0社'
+    """
+    m = _GARBLED.search(cleaned)
+    if m is not None:
+        raise NormalizeError(text, f"unreadable character next to a digit ({m.group(0)!r})")
+
+
+def check_not_range_tail(text: str, cleaned: str, start: int, what: str) -> None:
+    """Refuse a number that ends a range we do not understand (e.g. '10～20平方キロメートル' for areas)."""
+    if re.search(rf"[0-9]{RANGE_SEP}$", cleaned[max(0, start - 2) : start]):
+        raise NormalizeError(text, f"a range of {what} is not supported")
