@@ -44,7 +44,7 @@ def published(tmp_path_factory):
 
 
 def test_refresh_publishes_every_layer(published):
-    raw, wh, result = published
+    _raw, wh, result = published
     assert result.success
     db = wh / "clusters.duckdb"
     con = duckdb.connect(str(db), read_only=True)
@@ -89,7 +89,7 @@ def test_failing_expectation_blocks_marts_and_publish(published):
     raw, wh, _ = published
     before = sha(wh / "clusters.duckdb")
     con = duckdb.connect(str(wh / ".build" / "clusters.duckdb"))
-    con.execute("update raw.table_cells set text = '-137.2億円' where text = '137.2億円'")
+    con.execute("update raw.table_cells set text = '9999億円' where text = '137.2億円'")
     con.close()
     downstream = dg.AssetSelection.groups("staging", "marts", "publish")
     result = refresh(raw, wh, selection=downstream)
@@ -98,3 +98,80 @@ def test_failing_expectation_blocks_marts_and_publish(published):
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "marts/budget_yoy" not in materialized and "published_warehouse" not in materialized
     assert sha(wh / "clusters.duckdb") == before
+
+
+def test_marts_hold_the_values_printed_in_the_deck(published):
+    _, wh, _ = published
+    con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    row = con.execute(
+        "select prev_oku_yen, oku_yen, change_oku_yen, change_pct, prev_fiscal_year, fiscal_year "
+        "from marts.budget_yoy where program = '地域新生コンソーシアム研究開発事業'"
+    ).fetchall()[0]
+    assert [float(v) for v in row[:3]] == [114.2, 137.2, 23.0]
+    assert round(row[3], 1) == 20.1 and row[4:] == (2004, 2005)
+    new = con.execute(
+        "select program, prev_oku_yen, change_pct from marts.budget_yoy where is_new order by 1"
+    ).fetchall()
+    assert new == [("クラスター間の連携交流等の促進事業", None, None), ("産学官ネットワーク形成事業", None, None)]
+    inno = con.execute(
+        "select budget_oku_yen, budget_years, oku_yen_per_year from marts.foreign_policy_budgets "
+        "where policy_name = 'イノレギオ'"
+    ).fetchall()[0]
+    assert (float(inno[0]), inno[1], round(float(inno[2]), 2)) == (280.0, 6, 46.67)
+    assert con.execute("select count(distinct project_name) from marts.projects_by_field").fetchall()[0][0] == 19
+    tama = con.execute(
+        "select * exclude (document_id) from marts.cluster_networks where example like '%TAMA%'"
+    ).fetchall()
+    assert tama == [("首都圏西部地域(TAMA)", 280.0, 35.0, 65.0, 11.0)]
+    sv = con.execute(
+        "select population, as_of_years from marts.overseas_cluster_profiles where region = 'シリコンバレー'"
+    ).fetchall()[0]
+    assert sv[0] == 2_300_000 and 2003 in sv[1]
+
+
+def test_every_column_is_commented(published):
+    _, wh, _ = published
+    con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    missing = con.execute(
+        "select table_schema || '.' || table_name || '.' || column_name from duckdb_columns() "
+        "where table_schema in ('raw', 'staging', 'marts', 'meta') and (comment is null or comment = '')"
+    ).fetchall()
+    assert missing == []
+
+
+def test_refresh_is_deterministic_and_tolerates_an_open_reader(published, tmp_path):
+    raw, wh, _ = published
+    second = tmp_path / "wh2"
+    shutil.copytree(wh, second, ignore=shutil.ignore_patterns(".build"))
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1], read_only=True); "
+            "c.execute('select count(*) from marts.budget_yoy').fetchall(); print('ready', flush=True); time.sleep(60)",
+            str(second / "clusters.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        result = refresh(raw, second)
+        assert result.success
+    finally:
+        reader.kill()
+        reader.wait()
+    for parquet in sorted((wh / "exports").glob("*.parquet")):
+        assert sha(parquet) == sha(second / "exports" / parquet.name), parquet.name
+    a = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    b = duckdb.connect(str(second / "clusters.duckdb"), read_only=True)
+    tables = a.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema in ('raw', 'staging', 'marts') order by 1"
+    ).fetchall()
+    for (name,) in tables:
+        assert (
+            a.execute(f"select * from {name} order by all").fetchall()
+            == b.execute(f"select * from {name} order by all").fetchall()
+        ), name
+    assert b.execute("select count(*) from meta.runs").fetchall()[0][0] == 2
