@@ -159,12 +159,30 @@ VALIDATIONS_DDL = (
 )
 
 
+VALIDATIONS_COMMENTS = {
+    "": "Latest Great Expectations result per staging table; publishing requires passed and a matching fingerprint.",
+    "table_name": "schema.table validated",
+    "suite": "Suite file name in expectations/ (without .json)",
+    "passed": "True when every expectation passed",
+    "fingerprint": "sha256 of the table contents that were validated",
+    "evaluated": "Number of expectations evaluated",
+    "failures": "JSON list of failed expectations with unexpected counts and samples",
+}
+
+
+def _ensure_validations(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(VALIDATIONS_DDL)
+    for column, text in VALIDATIONS_COMMENTS.items():
+        target = f"COLUMN meta.validations.{column}" if column else "TABLE meta.validations"
+        con.execute(f"COMMENT ON {target} IS {_quote(text)}")
+
+
 def record_validation(
     con: duckdb.DuckDBPyConnection, spec: Table, suite: str, passed: bool, evaluated: int, failures: str
 ) -> None:
     """Remember that a table, as it is now (by fingerprint), passed or failed its suite."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(VALIDATIONS_DDL)
+    _ensure_validations(con)
     con.execute(
         "INSERT OR REPLACE INTO meta.validations VALUES (?, ?, ?, ?, ?, ?)",
         [spec.qualified, suite, passed, table_fingerprint(con, spec), evaluated, failures],
@@ -173,8 +191,7 @@ def record_validation(
 
 def unvalidated_tables(con: duckdb.DuckDBPyConnection, specs: list[Table]) -> list[str]:
     """Tables whose current contents have no passing validation: they must not be published."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(VALIDATIONS_DDL)
+    _ensure_validations(con)
     bad = []
     for spec in specs:
         found = con.execute(

@@ -133,8 +133,8 @@ def test_every_column_is_commented(published):
     _, wh, _ = published
     con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
     missing = con.execute(
-        "select table_schema || '.' || table_name || '.' || column_name from duckdb_columns() "
-        "where table_schema in ('raw', 'staging', 'marts', 'meta') and (comment is null or comment = '')"
+        "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
+        "where schema_name in ('raw', 'staging', 'marts', 'meta') and (comment is null or comment = '')"
     ).fetchall()
     assert missing == []
 
