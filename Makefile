@@ -27,7 +27,7 @@ run: install ## materialize every asset from raw/ and publish warehouse/clusters
 	$(PY) -m pipelines.cli refresh
 
 test: install ## run the test suite
-	$(PY) -m pytest
+	$(PY) -m pytest --cov=pipelines.lib.normalize --cov-report=term:skip-covered --cov-fail-under=95
 
 ui: install ## Dagster UI on 127.0.0.1:3000
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
