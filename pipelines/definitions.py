@@ -7,6 +7,7 @@ from pipelines.defs.extract import raw_extraction
 from pipelines.defs.marts import MART_ASSETS
 from pipelines.defs.publish import published_warehouse
 from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.sensors import raw_sources_sensor
 from pipelines.defs.sources import source_documents
 from pipelines.defs.staging import STAGING_ASSETS, STAGING_CHECKS
 
@@ -15,6 +16,7 @@ defs = dg.Definitions(
     asset_checks=STAGING_CHECKS,
     jobs=[refresh_job],
     schedules=[refresh_schedule],
+    sensors=[raw_sources_sensor],
     resources={"settings": PipelineSettings()},
     executor=dg.in_process_executor,
 )

@@ -171,3 +171,21 @@ def remote_fingerprint(source: RemoteSource, *, timeout_s: float = 30.0) -> str:
         for chunk in iter(lambda: response.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sources_state(raw_dir: Path, *, timeout_s: float = 30.0) -> dict[str, str]:
+    """sha256 of every *.pdf in raw_dir and of every remote source in its registry, by name.
+
+    Raises OSError for a file that cannot be read and RemoteSourceError / urllib errors for a remote
+    source that cannot be fetched; the caller decides whether that is fatal.
+    """
+    state = {}
+    for p in sorted(raw_dir.iterdir()):
+        if p.suffix.lower() == ".pdf" and p.is_file():
+            try:
+                state[f"file:{p.name}"] = _sha256_file(p)
+            except OSError as exc:
+                raise OSError(exc.errno, f"{p.name} cannot be read: {exc.strerror or exc}") from exc
+    for source in load_registry(raw_dir / REGISTRY_NAME):
+        state[f"remote:{source.url}"] = remote_fingerprint(source, timeout_s=timeout_s)
+    return state
