@@ -1,0 +1,72 @@
+"""The GX wrapper: suites load from UTF-8 JSON, broken suites fail loudly, failures are summarized."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipelines.lib.errors import ValidationFailed
+from pipelines.lib.validate import validate_frame
+
+FRAME = pd.DataFrame(
+    {"program": ["地域新生コンソーシアム研究開発事業", "起業家育成施設の整備"], "oku_yen": [137.2, -23.0]}
+)
+
+
+def write(tmp_path, name, data):
+    (tmp_path / f"{name}.json").write_text(
+        data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_failure_names_expectation_column_count_and_sample(tmp_path):
+    suite = {
+        "name": "s",
+        "expectations": [
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "oku_yen", "min_value": 0}},
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}},
+        ],
+    }
+    summary = validate_frame("s", FRAME, write(tmp_path, "s", suite))
+    assert not summary.success and summary.evaluated == 2
+    assert summary.describe_failures() == "expect_column_values_to_be_between on oku_yen: 1 unexpected, e.g. [-23.0]"
+
+
+def test_malformed_suite_fails_loudly(tmp_path):
+    with pytest.raises(ValidationFailed, match=r"suite bad\.json: not valid JSON"):
+        validate_frame("bad", FRAME, write(tmp_path, "bad", '{"expectations": [}'))
+
+
+def test_missing_suite_fails_loudly(tmp_path):
+    with pytest.raises(ValidationFailed, match=r"suite nowhere\.json: file not found"):
+        validate_frame("nowhere", FRAME, tmp_path)
+
+
+def test_suite_naming_a_missing_column_fails_loudly(tmp_path):
+    suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "amount"}}]}
+    with pytest.raises(ValidationFailed, match=r"names columns the table does not have: amount"):
+        validate_frame("cols", FRAME, write(tmp_path, "cols", suite))
+
+
+def test_unknown_expectation_is_not_silently_dropped(tmp_path):
+    suite = {
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}},
+            {"type": "expect_column_pair_values_A_to_be_greater_than_B", "kwargs": {"column_A": "a", "column_B": "b"}},
+        ]
+    }
+    with pytest.raises(ValidationFailed, match=r"suite typo\.json"):
+        validate_frame("typo", FRAME.assign(a=1, b=0), write(tmp_path, "typo", suite))
+
+
+def test_every_shipped_suite_matches_the_registry_columns():
+    from pipelines.lib.paths import EXPECTATIONS_DIR
+    from pipelines.lib.staging.registry import STAGING
+
+    assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == sorted(st.name for st in STAGING)
+    for st in STAGING:
+        suite = json.loads((EXPECTATIONS_DIR / f"{st.name}.json").read_text(encoding="utf-8"))
+        first = suite["expectations"][0]
+        assert first["type"] == "expect_table_columns_to_match_ordered_list", st.name
+        assert first["kwargs"]["column_list"] == st.spec.column_names, st.name
