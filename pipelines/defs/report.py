@@ -1,0 +1,36 @@
+"""The published report: the marts as charts and tables in warehouse/report/index.html."""
+
+import base64
+
+import dagster as dg
+
+from pipelines.defs.publish import published_warehouse
+from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.report import build_report
+
+
+def _image_md(title: str, png: bytes) -> dg.MetadataValue:
+    return dg.MetadataValue.md(f"![{title}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})")
+
+
+@dg.asset(
+    key=["published_report"],
+    group_name="publish",
+    deps=[published_warehouse],
+    kinds={"html", "matplotlib"},
+    owners=["team:data-engineering"],
+)
+def published_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
+    result = build_report(settings.warehouse(), run_id=context.run_id)
+    context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.path)),
+            "bytes": result.size,
+            "sha256": result.sha256,
+            "cited_run_id": result.run_id,
+            "marts": dg.MetadataValue.json(list(result.marts)),
+            **{f"chart_{name}": _image_md(name, png) for name, png in result.charts_png.items()},
+        }
+    )

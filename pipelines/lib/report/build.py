@@ -1,0 +1,91 @@
+"""Build warehouse/report/index.html from the published warehouse (read-only), written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.lib.report.charts import CHARTS
+from pipelines.lib.report.data import ReportData, read_report_data
+from pipelines.lib.report.fonts import font_face_css, missing_glyphs
+from pipelines.lib.report.html import FONT_FAMILY, ChartImage, page
+from pipelines.lib.report.render import check_glyphs, report_style, to_png, to_svg
+from pipelines.lib.warehouse import WarehousePaths
+
+REPORT_DIR_NAME = "report"
+REPORT_FILE_NAME = "index.html"
+TITLE = "産業クラスター計画: マートの図表"
+LEAD = (
+    "経済産業省「産業クラスター計画の現状と課題」(2005) から作った DuckDB ウェアハウスの marts を図と表で示す。"
+    "表の見出しの [ ] は単位。— は値なし (NULL)。"
+)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What was written: the page, its hash, the run it cites, and each chart as PNG for asset metadata."""
+
+    path: Path
+    sha256: str
+    size: int
+    run_id: str
+    marts: tuple[str, ...]
+    charts_png: dict[str, bytes]
+
+
+def report_path(paths: WarehousePaths) -> Path:
+    """warehouse/report/index.html"""
+    return paths.root / REPORT_DIR_NAME / REPORT_FILE_NAME
+
+
+def render_charts(data: ReportData) -> tuple[list[ChartImage], dict[str, bytes]]:
+    """Every chart whose mart exists, as SVG for the page and PNG for Dagster; fails on a missing glyph."""
+    images, pngs = [], {}
+    with report_style():
+        for chart in CHARTS:
+            if chart.mart not in data.marts:
+                raise ValueError(f"chart {chart.id} needs marts.{chart.mart}, which the warehouse lacks")
+            fig = chart.draw(data)
+            check_glyphs(fig, chart.id)
+            images.append(ChartImage(chart.id, chart.title, chart.mart, to_svg(fig), chart.draw.__doc__ or chart.title))
+            pngs[chart.id] = to_png(fig)
+    return images, pngs
+
+
+def _visible_text(document: str) -> str:
+    """Text characters of an HTML document without its data URLs (for font subsetting and glyph checks)."""
+    without_data = re.sub(r"data:[^\"')]+", "", document)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", without_data))
+
+
+def render_page(data: ReportData, charts: list[ChartImage]) -> str:
+    """The page with a font subset covering exactly its characters."""
+    marts = [data.marts[name] for name in sorted(data.marts)]
+    draft = page(TITLE, LEAD, charts, marts, data.run, font_css="")
+    chars = sorted(set(_visible_text(draft)))
+    missing = missing_glyphs(chars)
+    if missing:
+        raise ValueError(f"the report font has no glyph for {missing}; they would render as tofu")
+    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_face_css(FONT_FAMILY, chars))
+
+
+def build_report(paths: WarehousePaths, run_id: str | None = None) -> ReportResult:
+    """Read the published warehouse, draw every chart and table, and replace report/index.html atomically."""
+    data = read_report_data(paths.published, run_id)
+    charts, pngs = render_charts(data)
+    document = render_page(data, charts).encode("utf-8")
+    target = report_path(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(document)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ReportResult(
+        target, hashlib.sha256(document).hexdigest(), len(document), data.run.run_id, tuple(sorted(data.marts)), pngs
+    )

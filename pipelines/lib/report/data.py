@@ -1,0 +1,128 @@
+"""What the report reads from the published warehouse: every mart, metric qualifiers and the run's provenance.
+
+Marts are listed from information_schema, so a new mart appears in the report without code changes. Units
+and descriptions come from the registry (pipelines/lib/schema.py), or from the column comments DuckDB holds
+(which the registry generated) for a table the registry does not know.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.lib.errors import PublishError
+from pipelines.lib.report.units import column_unit
+from pipelines.lib.schema import BY_NAME
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column of a mart as the report shows it."""
+
+    name: str
+    type: str
+    description: str
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class MartData:
+    """One mart: its columns, its rows (Python values, DECIMAL kept exact) in a deterministic order."""
+
+    name: str
+    description: str
+    columns: tuple[ColumnInfo, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (object columns; charts convert what they plot)."""
+        return pd.DataFrame(list(self.rows), columns=[c.name for c in self.columns], dtype=object)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The meta.runs row the report's footer cites."""
+
+    run_id: str
+    documents: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report is made of."""
+
+    marts: dict[str, MartData]
+    cluster_metrics: pd.DataFrame
+    run: RunInfo
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table of the marts schema, by name."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_mart(con: duckdb.DuckDBPyConnection, name: str) -> MartData:
+    """One mart with its column units and descriptions, rows ordered by every column."""
+    spec = BY_NAME.get(f"marts.{name}")
+    registry = {c.name: c.description for c in spec.columns} if spec else {}
+    cols = con.execute(
+        "SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "
+        "WHERE schema_name = 'marts' AND table_name = ? ORDER BY column_index",
+        [name],
+    ).fetchall()
+    table_comment = con.execute(
+        "SELECT coalesce(comment, '') FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?", [name]
+    ).fetchall()
+    columns = tuple(
+        ColumnInfo(col, typ, registry.get(col, comment), column_unit(col, typ, registry.get(col, comment)))
+        for col, typ, comment in cols
+    )
+    rows = con.execute(f"SELECT * FROM marts.{_quote_ident(name)} ORDER BY ALL").fetchall()
+    description = spec.description if spec else (table_comment[0][0] if table_comment else "")
+    return MartData(name, description, columns, tuple(tuple(r) for r in rows))
+
+
+def read_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> RunInfo:
+    """The meta.runs row of run_id, or the latest published run when run_id is None or not recorded."""
+    rows = con.execute(
+        "SELECT run_id, documents FROM meta.runs ORDER BY (run_id = ?) DESC, finished_at DESC LIMIT 1",
+        [run_id or ""],
+    ).fetchall()
+    if not rows:
+        raise PublishError("meta.runs is empty: publish the warehouse before building the report")
+    documents = json.loads(rows[0][1] or "[]")
+    docs = tuple(
+        {k: str(d.get(k, "")) for k in ("document_id", "file_name", "sha256")}
+        for d in sorted(documents, key=lambda d: d.get("document_id", ""))
+    )
+    return RunInfo(rows[0][0], docs)
+
+
+def read_report_data(published: Path, run_id: str | None = None) -> ReportData:
+    """Read the published warehouse read-only (a concurrent reader never blocks or is blocked)."""
+    if not published.exists():
+        raise PublishError(f"{published} does not exist: publish the warehouse before building the report")
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        marts = {name: read_mart(con, name) for name in mart_names(con)}
+        metrics = con.execute(
+            "SELECT document_id, cluster_id, metric, value, qualifier, raw_text FROM staging.cluster_metrics "
+            "ORDER BY ALL"
+        ).df()
+        run = read_run(con, run_id)
+    finally:
+        con.close()
+    return ReportData(marts, metrics, run)

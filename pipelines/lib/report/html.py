@@ -1,0 +1,160 @@
+"""The report page: charts as embedded SVG, every mart as a table with units in its headers, a provenance footer.
+
+Output is a pure function of its inputs: no dates, no absolute paths, no dict-order surprises. Everything
+is escaped; the only markup comes from this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo
+
+NULL_TEXT = "—"
+FONT_FAMILY = "ReportGothic"
+
+CSS = """
+body { font-family: "ReportGothic"; margin: 24px auto; max-width: 1180px; color: #222; line-height: 1.5; }
+h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 19px; margin-top: 36px; border-bottom: 2px solid #4C72B0; }
+h3 { font-size: 15px; margin: 18px 0 6px; } p.lead, p.desc { color: #444; margin: 4px 0 10px; }
+figure { margin: 8px 0 16px; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 13px; color: #555; }
+nav ul { columns: 2; font-size: 14px; }
+table.mart { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 12px; width: 100%; }
+table.mart th, table.mart td { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; white-space: pre-line; }
+table.mart th { background: #f0f3f8; text-align: left; }
+table.mart th .unit { color: #b04a00; font-weight: normal; }
+table.mart td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.mart td.null { color: #999; text-align: center; }
+footer { margin-top: 40px; border-top: 1px solid #ccc; font-size: 12px; color: #555; }
+footer code { font-size: 11.5px; }
+"""
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A rendered chart for the page."""
+
+    id: str
+    title: str
+    mart: str
+    svg: bytes
+    alt: str
+
+
+def format_value(value: Any) -> str:
+    """A cell as text: NULL as —, numbers exact (DECIMAL) or to 2 decimals (DOUBLE), thousands separated."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NULL_TEXT
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():,f}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+def header_cell(col: ColumnInfo) -> str:
+    """<th> with the column name, its unit in brackets, and the description as a tooltip."""
+    unit = f' <span class="unit">[{html.escape(col.unit)}]</span>' if col.unit else ""
+    return (
+        f'<th data-col="{html.escape(col.name)}" title="{html.escape(col.description)}">'
+        f"{html.escape(col.name)}{unit}</th>"
+    )
+
+
+def mart_table(mart: MartData) -> str:
+    """A mart as an HTML table (every row and column)."""
+    head = "".join(header_cell(c) for c in mart.columns)
+    body = []
+    for row in mart.rows:
+        cells = []
+        for col, value in zip(mart.columns, row, strict=True):
+            text = format_value(value)
+            cls = "null" if text == NULL_TEXT else ("num" if col.unit else "")
+            attr = f' class="{cls}"' if cls else ""
+            cells.append(f"<td{attr}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<table class="mart" id="mart-{html.escape(mart.name)}" data-mart="{html.escape(mart.name)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def mart_section(mart: MartData) -> str:
+    """Heading, description, row count and table of one mart."""
+    return (
+        f'<h3 id="table-{html.escape(mart.name)}">marts.{html.escape(mart.name)}'
+        f" <small>({len(mart.rows)} 行)</small></h3>"
+        f'<p class="desc">{html.escape(mart.description)}</p>{mart_table(mart)}'
+    )
+
+
+def chart_figure(chart: ChartImage) -> str:
+    """The chart as an <img> with an SVG data URL."""
+    data = base64.b64encode(chart.svg).decode("ascii")
+    return (
+        f'<figure id="chart-{html.escape(chart.id)}" data-chart="{html.escape(chart.id)}">'
+        f'<img alt="{html.escape(chart.alt)}" src="data:image/svg+xml;base64,{data}">'
+        f"<figcaption>{html.escape(chart.title)} (marts.{html.escape(chart.mart)})</figcaption></figure>"
+    )
+
+
+def footer(run: RunInfo) -> str:
+    """Provenance: every source document's sha256 and the meta.runs run id."""
+    docs = "".join(
+        f"<li>{html.escape(d['document_id'])} ({html.escape(d['file_name'])}): sha256 "
+        f'<code class="sha256">{html.escape(d["sha256"])}</code></li>'
+        for d in run.documents
+    )
+    return (
+        f'<footer><p>出典 (source documents):</p><ul class="documents">{docs}</ul>'
+        f'<p>run id (meta.runs): <code id="run-id">{html.escape(run.run_id)}</code></p></footer>'
+    )
+
+
+def page_text(parts: Iterable[str]) -> str:
+    """Concatenate page parts (used to collect the characters the embedded font must hold)."""
+    return "".join(parts)
+
+
+def page(
+    title: str, lead: str, charts: Sequence[ChartImage], marts: Sequence[MartData], run: RunInfo, font_css: str
+) -> str:
+    """The whole HTML document."""
+    charted = {c.mart for c in charts}
+    by_name = {m.name: m for m in marts}
+    nav = "".join(f'<li><a href="#chart-{c.id}">{html.escape(c.title)}</a></li>' for c in charts)
+    nav += "".join(
+        f'<li><a href="#table-{m.name}">marts.{html.escape(m.name)}</a></li>' for m in marts if m.name not in charted
+    )
+    sections = []
+    for chart in charts:
+        section = f"<section><h2>{html.escape(chart.title)}</h2>{chart_figure(chart)}"
+        if chart.mart in by_name:
+            section += mart_section(by_name[chart.mart])
+        sections.append(section + "</section>")
+    others = [m for m in marts if m.name not in charted]
+    if others:
+        sections.append("<section><h2>その他のマート (other marts)</h2>" + "".join(mart_section(m) for m in others))
+        sections[-1] += "</section>"
+    return (
+        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{font_css}\n{CSS}</style></head><body>"
+        f'<h1>{html.escape(title)}</h1><p class="lead">{html.escape(lead)}</p><nav><ul>{nav}</ul></nav>'
+        + "".join(sections)
+        + footer(run)
+        + "</body></html>\n"
+    )
