@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.automation import refresh_job, refresh_schedule
 from pipelines.defs.extract import raw_extraction
 from pipelines.defs.marts import MART_ASSETS
-from pipelines.defs.publish import published_warehouse
+from pipelines.defs.publish import data_docs, published_warehouse
 from pipelines.defs.report import published_report
 from pipelines.defs.resources import PipelineSettings
 from pipelines.defs.sensors import raw_sources_sensor
@@ -13,7 +13,15 @@ from pipelines.defs.sources import source_documents
 from pipelines.defs.staging import STAGING_ASSETS, STAGING_CHECKS
 
 defs = dg.Definitions(
-    assets=[source_documents, raw_extraction, *STAGING_ASSETS, *MART_ASSETS, published_warehouse, published_report],
+    assets=[
+        source_documents,
+        raw_extraction,
+        *STAGING_ASSETS,
+        *MART_ASSETS,
+        published_warehouse,
+        published_report,
+        data_docs,
+    ],
     asset_checks=STAGING_CHECKS,
     jobs=[refresh_job],
     schedules=[refresh_schedule],

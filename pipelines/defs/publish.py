@@ -3,12 +3,14 @@
 from datetime import UTC, datetime
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.warehouse import RunRecord, publish, working_db
+from pipelines.lib.validate import build_data_docs
+from pipelines.lib.warehouse import RunRecord, publish, read_table, working_db
 
 
 def _iso(ts: float | None) -> str:
@@ -47,3 +49,22 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
             "code_version": run.code_version,
         }
     )
+
+
+@dg.asset(
+    key=["data_docs"],
+    group_name="publish",
+    deps=[["published_warehouse"]],
+    kinds={"html"},
+    owners=["team:data-engineering"],
+)
+def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
+    """Great Expectations Data Docs of every staging suite and its latest result on the published warehouse."""
+    paths = settings.warehouse()
+    con = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        frames = {st.name: read_table(con, st.spec) for st in STAGING}
+    finally:
+        con.close()
+    index = build_data_docs(frames, paths.data_docs)
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index)), "suites": len(frames)})

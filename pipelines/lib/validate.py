@@ -179,3 +179,69 @@ def _plain(v: Any) -> Any:
     if isinstance(v, dict):
         return {str(k): _plain(x) for k, x in v.items()}
     return str(v)
+
+
+def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: Path | None = None) -> Path:
+    """Validate each table against its suite and render GX Data Docs into out_dir (swapped in whole).
+
+    Returns the path of the site's index.html. A fresh ephemeral context is used so the docs show exactly
+    these suites and these results.
+    """
+    import shutil
+    import tempfile
+
+    gx = _gx()
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".data_docs.", dir=out_dir.parent)).resolve()
+    with _LOCK:
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        ctx.add_data_docs_site(
+            site_name="warehouse",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(build)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        source = ctx.data_sources.add_pandas("staging")
+        for name, df in sorted(frames.items()):
+            suite_dict = load_suite_dict(name, directory)
+            suite = ctx.suites.add(
+                ExpectationSuite(name=name, expectations=suite_dict["expectations"], meta=suite_dict.get("meta"))
+            )
+            batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+            definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+            definition.run(batch_parameters={"dataframe": gx_compatible(df)})
+        ctx.build_data_docs(site_names=["warehouse"])
+    _add_offline_index(build / "index.html", sorted(frames))
+    old = out_dir.with_name(out_dir.name + ".old")
+    if out_dir.exists():
+        out_dir.replace(old)
+    build.replace(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return out_dir / "index.html"
+
+
+def _add_offline_index(index: Path, suites: list[str]) -> None:
+    """GX's index page fills its tables from CDN scripts; add plain links so it lists every suite offline."""
+    import html
+    import re
+
+    site = index.parent
+    items = []
+    for name in suites:
+        links = [f'<a href="expectations/{html.escape(name)}.html">suite</a>']
+        links += [
+            f'<a href="{html.escape(str(p.relative_to(site)))}">latest validation</a>'
+            for p in sorted((site / "validations" / name).rglob("*.html"))[-1:]
+        ]
+        items.append(f"<li><code>{html.escape(name)}</code>: {' · '.join(links)}</li>")
+    block = (
+        '<section id="suites-offline" style="font-family:sans-serif;margin:1em">'
+        f"<h2>Staging suites ({len(suites)})</h2><ul>{''.join(items)}</ul></section>"
+    )
+    text = index.read_text(encoding="utf-8")
+    index.write_text(re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + block, text, count=1), encoding="utf-8")

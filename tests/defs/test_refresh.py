@@ -175,3 +175,15 @@ def test_refresh_is_deterministic_and_tolerates_an_open_reader(published, tmp_pa
             == b.execute(f"select * from {name} order by all").fetchall()
         ), name
     assert b.execute("select count(*) from meta.runs").fetchall()[0][0] == 2
+
+
+def test_data_docs_list_every_suite(published):
+    _, wh, _ = published
+    index = wh / "data_docs" / "index.html"
+    text = index.read_text(encoding="utf-8")
+    from pipelines.lib.staging.registry import STAGING
+
+    for st in STAGING:
+        assert f'href="expectations/{st.name}.html"' in text, st.name
+        assert (wh / "data_docs" / "expectations" / f"{st.name}.html").exists(), st.name
+    assert len(list((wh / "data_docs" / "validations").rglob("*.html"))) == len(STAGING)
