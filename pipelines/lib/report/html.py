@@ -33,7 +33,7 @@ table.mart th .unit { color: #b04a00; font-weight: normal; }
 table.mart td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.mart td.null { color: #999; text-align: center; }
 footer { margin-top: 40px; border-top: 1px solid #ccc; font-size: 12px; color: #555; }
-footer code { font-size: 11.5px; }
+code { font-family: "ReportGothic"; } footer code { font-size: 11.5px; }
 """
 
 
