@@ -215,7 +215,7 @@ def overseas_chart(data: ReportData) -> Figure:
         ax.annotate(
             f"{p.region}\n{PEOPLE_METRICS[p.people_metric][0]} {p.people_text} / 企業 {p.companies_text}",
             (p.people, p.companies),
-            xytext=(10, 14 if above else -14),
+            xytext=(10, 24 if above else -14),
             textcoords="offset points",
             va="bottom" if above else "top",
             fontsize=8.5,
