@@ -6,7 +6,16 @@ import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import PipelineSettings
-from pipelines.lib.pdf.document import list_source_pdfs
+from pipelines.lib.editions import (
+    extracted_versions,
+    extractor_version,
+    merge_frames,
+    record_extractions,
+    stale_documents,
+    stored_frames,
+)
+from pipelines.lib.pdf.crops import Region, regions_markdown
+from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
 from pipelines.lib.schema import table
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.extract import extract_document
@@ -18,6 +27,7 @@ RAW_OUTPUTS = {
     "table_annotations": "Footnotes, notes, sources and lead lines printed with each table.",
     "text_blocks": "Paragraphs of the numeric passages that are not tables.",
 }
+WITH_TABLE_IMAGES = ("tables", "table_cells")
 
 
 @dg.multi_asset(
@@ -34,24 +44,48 @@ RAW_OUTPUTS = {
     ],
 )
 def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings) -> Iterator[dg.MaterializeResult]:
-    """Extract every table and passage of every source PDF with pdfplumber."""
+    """Extract every table and passage of each new or changed source PDF with pdfplumber; keep the others' rows."""
 
     def progress(page: int, pages: int, file_name: str) -> None:
         context.log.info(f"{file_name}: page {page}/{pages} extracted")
 
+    pdfs = {p.stem: p for p in list_source_pdfs(settings.raw_path())}
+    current = {d: sha256_file(p) for d, p in pdfs.items()}
+    version = extractor_version()
+    with working_db(settings.warehouse()) as con:
+        previous = stored_frames(con, RAW_OUTPUTS)
+        stale = stale_documents(current, extracted_versions(con), version, have_rows=previous is not None)
+    context.log.info(
+        f"extracting {len(stale)} of {len(current)} document(s): {', '.join(stale) or 'none'}; "
+        f"unchanged since their last extraction: {', '.join(sorted(set(current) - set(stale))) or 'none'}"
+    )
     extractions = [
         extract_document(
-            path, max_pages=settings.page_limit(), page_timeout_s=settings.page_timeout(), progress=progress
+            pdfs[d], max_pages=settings.page_limit(), page_timeout_s=settings.page_timeout(), progress=progress
         )
-        for path in list_source_pdfs(settings.raw_path())
+        for d in stale
     ]
     for ex in extractions:
         for page, _bbox, header in ex.unrecognised:
             context.log.warning(f"{ex.document.file_name}, page {page}: unrecognised table with header {header!r}")
-    raw = RawLayer.from_extractions(extractions)
+    fresh = RawLayer.from_extractions(extractions)
+    keep = set(current) - set(stale)
     with working_db(settings.warehouse()) as con:
-        for name in RAW_OUTPUTS:
-            spec = table(f"raw.{name}")
-            df = getattr(raw, name)
-            write_table(con, spec, df)
-            yield dg.MaterializeResult(asset_key=["raw", name], metadata=table_metadata(spec, df))
+        frames = {
+            name: merge_frames(previous[name] if previous else None, getattr(fresh, name), keep) for name in RAW_OUTPUTS
+        }
+        for name, df in frames.items():
+            write_table(con, table(f"raw.{name}"), df)
+        record_extractions(con, current, version)
+    regions = [
+        Region(r.document_id, r.table_id, int(r.page), (r.x0, r.top, r.x1, r.bottom))
+        for r in frames["tables"].sort_values(["document_id", "page", "table_id"]).itertuples()
+    ]
+    images = dg.MetadataValue.md(regions_markdown(pdfs, regions))
+    for name, df in frames.items():
+        spec = table(f"raw.{name}")
+        metadata = table_metadata(spec, df)
+        metadata["extracted_documents"] = dg.MetadataValue.json(stale)
+        if name in WITH_TABLE_IMAGES:
+            metadata["table_images"] = images
+        yield dg.MaterializeResult(asset_key=["raw", name], metadata=metadata)

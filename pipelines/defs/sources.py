@@ -1,4 +1,4 @@
-"""Source documents: every *.pdf in the raw folder, identified by sha256."""
+"""Source documents: every *.pdf in the raw folder (after fetching raw/sources.yaml), identified by sha256."""
 
 import hashlib
 
@@ -6,7 +6,9 @@ import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
+from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
 from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import documents_frame
 from pipelines.lib.warehouse import working_db, write_table
@@ -22,6 +24,12 @@ SPEC = table("raw.documents")
 )
 def source_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Every PDF in the raw folder, with sha256 and page count; the sha256s are the data version."""
+    try:
+        fetched = sync_remote_sources(settings.raw_path(), log=context.log.warning)
+    except RemoteSourceError as exc:
+        raise dg.Failure(str(exc)) from exc
+    for f in fetched:
+        context.log.info(f"remote source {f.file_name}: {f.status} ({f.bytes} bytes, sha256 {f.sha256[:12]})")
     pdfs = list_source_pdfs(settings.raw_path())
     if not pdfs:
         raise dg.Failure(f"no *.pdf in {settings.raw_path()} (PIPELINES_RAW_DIR)")
@@ -31,4 +39,10 @@ def source_documents(context: dg.AssetExecutionContext, settings: PipelineSettin
         write_table(con, SPEC, df)
     version = hashlib.sha256("".join(f"{d.document_id}:{d.sha256}\n" for d in docs).encode()).hexdigest()
     context.log.info(f"{len(docs)} source document(s): " + ", ".join(f"{d.file_name} {d.sha256[:12]}" for d in docs))
-    return dg.MaterializeResult(metadata=table_metadata(SPEC, df), data_version=dg.DataVersion(version))
+    first_pages = [Region(d.document_id, "first page", 1, (0.0, 0.0, 1e6, 1e6)) for d in docs]
+    metadata = table_metadata(SPEC, df)
+    metadata["remote_sources"] = dg.MetadataValue.json([f.__dict__ for f in fetched])
+    metadata["first_pages"] = dg.MetadataValue.md(
+        regions_markdown({d.document_id: d.path for d in docs}, first_pages, resolution=36)
+    )
+    return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))

@@ -6,10 +6,10 @@ import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.editions import validate_by_document
 from pipelines.lib.schema import table
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
-from pipelines.lib.validate import validate_frame
 from pipelines.lib.warehouse import read_table, record_validation, working_db, write_table
 
 
@@ -36,30 +36,36 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
 
 
 def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The blocking check that runs expectations/<table>.json against the stored staging table."""
+    """The blocking check that runs expectations/<table>.json on each document's rows of the staging table."""
 
     @dg.asset_check(
         asset=dg.AssetKey(["staging", st.name]),
         name="matches_expectation_suite",
-        description=f"expectations/{st.name}.json passes on staging.{st.name}",
+        description=f"expectations/{st.name}.json passes on every document of staging.{st.name}",
         blocking=True,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
         with working_db(settings.warehouse()) as con:
             df = read_table(con, st.spec)
-            summary = validate_frame(st.name, df)
-            failures = [f.__dict__ for f in summary.failures]
+            outcome = validate_by_document(con, st.spec, st.name, df)
+            failures = outcome.failures()
             record_validation(
-                con, st.spec, st.name, summary.success, summary.evaluated, json.dumps(failures, default=str)
+                con, st.spec, st.name, outcome.success, outcome.evaluated, json.dumps(failures, default=str)
             )
+        context.log.info(
+            f"staging.{st.name}: validated {outcome.validated or 'no document'}, "
+            f"skipped {outcome.skipped or 'none'} (unchanged since they passed)"
+        )
         return dg.AssetCheckResult(
-            passed=summary.success,
+            passed=outcome.success,
             severity=dg.AssetCheckSeverity.ERROR,
-            description=None if summary.success else summary.describe_failures(),
+            description=None if outcome.success else outcome.describe_failures(),
             metadata={
                 "suite": f"expectations/{st.name}.json",
-                "expectations_evaluated": summary.evaluated,
-                "expectations_failed": len(summary.failures),
+                "documents_validated": dg.MetadataValue.json(outcome.validated),
+                "documents_skipped": dg.MetadataValue.json(outcome.skipped),
+                "expectations_evaluated": outcome.evaluated,
+                "expectations_failed": len(failures),
                 "failures": dg.MetadataValue.json(failures),
             },
         )

@@ -41,6 +41,22 @@ MARTS: tuple[Mart, ...] = (
     ),
     Mart("cluster_networks", ("cluster_examples",)),
     Mart("projects_by_field", ("cluster_projects",)),
+    Mart(
+        "edition_changes",
+        (
+            "overseas_clusters",
+            "cluster_metrics",
+            "cluster_history_events",
+            "foreign_policies",
+            "budget_items",
+            "regional_policy_laws",
+            "cluster_examples",
+            "program_outcomes",
+            "plan_periods",
+            "field_strategies",
+            "cluster_projects",
+        ),
+    ),
 )
 
 

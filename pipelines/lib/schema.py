@@ -336,6 +336,31 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("document_id", "project_name", "field"),
     ),
+    # ---- meta: per-document state of the incremental refresh (pipelines/lib/editions.py) ----
+    Table(
+        "meta",
+        "extractions",
+        "Per document: the file (sha256) and extractor version its raw rows were extracted from.",
+        (
+            DOC,
+            C("sha256", "VARCHAR", "Hex sha256 of the PDF the stored raw rows came from"),
+            C("extractor_version", "VARCHAR", "Hash of the extraction code (pipelines/lib/pdf, pipelines/lib/tables)"),
+        ),
+        key=("document_id",),
+    ),
+    Table(
+        "meta",
+        "document_validations",
+        "Per staging table and document: the latest suite verdict and the fingerprint of the rows it judged.",
+        (
+            C("table_name", "VARCHAR", "schema.table validated"),
+            DOC,
+            C("fingerprint", "VARCHAR", "sha256 of the document's rows and of the suite"),
+            C("passed", "BOOLEAN", "True when every expectation passed on this document's rows"),
+            C("evaluated", "INTEGER", "Number of expectations evaluated"),
+        ),
+        key=("table_name", "document_id"),
+    ),
 )
 
 MARTS: tuple[Table, ...] = (
@@ -434,6 +459,21 @@ MARTS: tuple[Table, ...] = (
             C("project_name", "VARCHAR", "Project"),
         ),
         key=("document_id", "field", "project_name"),
+    ),
+    Table(
+        "marts",
+        "edition_changes",
+        "What changed between consecutive editions of the same deck: one row per changed staging value.",
+        (
+            C("document_id", "VARCHAR", "The newer edition (source PDF file name without .pdf)"),
+            C("prev_document_id", "VARCHAR", "The edition before it (same file stem before a version or date suffix)"),
+            C("table", "VARCHAR", "Staging table, e.g. staging.budget_items"),
+            C("key", "VARCHAR", "The row's key columns (registry key without document_id), joined with ' | '"),
+            C("column", "VARCHAR", "Column whose value changed"),
+            C("old_value", "VARCHAR", "Value in prev_document_id, as text; null if the row is new"),
+            C("new_value", "VARCHAR", "Value in document_id, as text; null if the row was removed"),
+        ),
+        key=("document_id", "table", "key", "column"),
     ),
 )
 

@@ -1,0 +1,65 @@
+"""Small PNG images of the page regions tables were read from, so people can compare the PDF and the data."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+DEFAULT_RESOLUTION = 60
+MARGIN_PT = 4.0
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle of one page of one document (PDF points, top-left origin)."""
+
+    document_id: str
+    label: str
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+def render_regions(
+    path: Path, regions: Iterable[Region], resolution: int = DEFAULT_RESOLUTION, colors: int = 16
+) -> list[bytes]:
+    """One grayscale, palette-reduced PNG per region (a few kB each)."""
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for r in regions:
+            page = pdf.pages[r.page - 1]
+            x0, top, x1, bottom = r.bbox
+            box = (
+                max(0.0, x0 - MARGIN_PT),
+                max(0.0, top - MARGIN_PT),
+                min(float(page.width), x1 + MARGIN_PT),
+                min(float(page.height), bottom + MARGIN_PT),
+            )
+            image = page.crop(box).to_image(resolution=resolution).original.convert("L").quantize(colors)
+            buf = io.BytesIO()
+            image.save(buf, format="PNG", optimize=True)
+            out.append(buf.getvalue())
+    return out
+
+
+def png_markdown(label: str, png: bytes) -> str:
+    """Markdown showing a PNG inline (data: URI), titled by its label."""
+    return f"**{label}**\n\n![{label}](data:image/png;base64,{base64.b64encode(png).decode()})\n"
+
+
+def regions_markdown(paths: dict[str, Path], regions: list[Region], resolution: int = DEFAULT_RESOLUTION) -> str:
+    """Markdown with one inline image per region, grouped by document, in the order given."""
+    parts = []
+    for document_id, path in paths.items():
+        mine = [r for r in regions if r.document_id == document_id]
+        if not mine:
+            continue
+        pngs = render_regions(path, mine, resolution=resolution)
+        parts.extend(
+            png_markdown(f"{r.document_id} p.{r.page} {r.label}", png) for r, png in zip(mine, pngs, strict=True)
+        )
+    return "\n".join(parts) if parts else "_no regions_"
