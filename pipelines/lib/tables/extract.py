@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,20 +135,57 @@ def _page_heading(page: Page, title: str, grids: list[Grid]) -> str:
     return title + "\n" + "\n".join(ln.text for ln in body[:2])
 
 
-def iter_pages(path: Path, max_pages: int | None, page_timeout_s: float | None) -> Iterator[Page]:
-    """Pages of a PDF, one at a time, with the document's own errors and a per-page time limit."""
+class _PageTimeout(BaseException):
+    """Raised by SIGALRM inside one page's extraction; a BaseException so no library `except Exception` eats it."""
+
+
+@contextmanager
+def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterator[None]:
+    """End one page's extraction with a SourceDocumentError once it has run `seconds`.
+
+    In the main thread of a POSIX process a SIGALRM interval timer interrupts the page while it runs, so
+    a page that would hang pdfplumber stops at the limit. Elsewhere (a worker thread, or no setitimer)
+    signals cannot be used; the fallback checks the elapsed time after the page and raises then, so a
+    slow page is still reported but a truly endless one is not interrupted. An ITIMER_REAL armed by the
+    caller is put back afterwards with its remaining time.
+    """
+    if not seconds or seconds <= 0:
+        yield
+        return
+    reason = f"over the per-page time limit of {seconds:g} s (PIPELINES_PAGE_TIMEOUT_S)"
+    started = time.monotonic()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        elapsed = time.monotonic() - started
+        if elapsed > seconds:
+            raise SourceDocumentError(file_name, f"took {elapsed:.1f} s, {reason}", page=page)
+        return
+
+    def _alarm(signum: int, frame: object) -> None:
+        raise _PageTimeout
+
+    previous_handler = signal.signal(signal.SIGALRM, _alarm)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _PageTimeout:
+        raise SourceDocumentError(file_name, f"stopped after {seconds:g} s, {reason}", page=page) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay:
+            remaining = max(previous_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, remaining, previous_interval)
+
+
+def iter_pages(path: Path, max_pages: int | None) -> Iterator[Page]:
+    """Pages of a PDF, one at a time, each closed (its parsed objects freed) before the next is read."""
     with open_pdf(path, max_pages=max_pages) as pdf:
         for page in pdf.pages:
-            started = time.monotonic()
-            yield page
-            elapsed = time.monotonic() - started
-            page.close()
-            if page_timeout_s is not None and elapsed > page_timeout_s:
-                raise SourceDocumentError(
-                    path.name,
-                    f"took {elapsed:.1f} s, over the per-page limit of {page_timeout_s:g} s (PIPELINES_PAGE_TIMEOUT_S)",
-                    page=page.page_number,
-                )
+            try:
+                yield page
+            finally:
+                page.close()
 
 
 def extract_document(
@@ -157,16 +197,17 @@ def extract_document(
 ) -> DocumentExtraction:
     """Recognise and extract every table and numeric passage in one PDF.
 
-    Raises SourceDocumentError for an unusable PDF or one with none of the known tables, and
-    TableHeaderError when a known table's header changed.
+    Raises SourceDocumentError for an unusable PDF, one over the page limit or a page over the time limit,
+    or one with none of the known tables, and TableHeaderError when a known table's header changed.
     """
     document = inspect_document(path, max_pages=max_pages)
     tables: list[ExtractedTable] = []
     blocks: list[TextBlock] = []
     unrecognised: list[tuple[int, BBox, list[str]]] = []
     try:
-        for page in iter_pages(path, max_pages, page_timeout_s):
-            _extract_page(path.name, page, tables, blocks, unrecognised)
+        for page in iter_pages(path, max_pages):
+            with page_time_limit(path.name, page.page_number, page_timeout_s):
+                _extract_page(path.name, page, tables, blocks, unrecognised)
             if progress:
                 progress(page.page_number, document.page_count, path.name)
     except PipelineError:
