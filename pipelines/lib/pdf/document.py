@@ -12,6 +12,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipelines.lib.errors import SourceDocumentError
 
@@ -61,7 +62,11 @@ def open_pdf(path: Path, max_pages: int | None = None) -> Iterator[pdfplumber.PD
         kind = "an HTML page" if head.lstrip()[:1] == b"<" else "not a PDF"
         raise SourceDocumentError(name, f"{kind} (no %PDF- header)")
     try:
-        pdf = pdfplumber.open(path)
+        try:
+            pdf = pdfplumber.open(path)
+        except PdfminerException as wrapped:  # pdfplumber wraps pdfminer's own error: judge the original
+            original = wrapped.args[0] if wrapped.args and isinstance(wrapped.args[0], Exception) else wrapped
+            raise original from wrapped
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise SourceDocumentError(name, "encrypted and needs a password") from exc
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
