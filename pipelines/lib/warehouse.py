@@ -232,21 +232,6 @@ class RunRecord:
     packages: dict[str, str]
 
 
-def _previous_runs(published: Path) -> pd.DataFrame | None:
-    if not published.exists():
-        return None
-    try:
-        con = duckdb.connect(str(published), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        return con.execute("SELECT * FROM meta.runs ORDER BY started_at").df()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-
-
 def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str], run: RunRecord) -> dict[str, Any]:
     """Swap a finished, validated copy of the working database in as the published one; export marts.
 
@@ -262,34 +247,17 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
             bad = unvalidated_tables(con, staging_specs)
             if bad:
                 raise PublishError("not publishing; these tables have no passing validation: " + "; ".join(bad))
+            _seed_run_history(con, paths.published)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         try:
             shutil.copyfile(paths.working, tmp_db)
-            previous = _previous_runs(paths.published)
             out = duckdb.connect(str(tmp_db))
             try:
                 out.execute("SET threads = 1")
-                out.execute("CREATE SCHEMA IF NOT EXISTS meta")
-                out.execute(RUNS_DDL)
-                if previous is not None and len(previous):
-                    out.register("_prev", previous)
-                    out.execute("INSERT INTO meta.runs SELECT * FROM _prev")
-                    out.unregister("_prev")
-                out.execute(
-                    "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        run.run_id,
-                        run.started_at,
-                        run.finished_at,
-                        run.status,
-                        json.dumps(run.documents, ensure_ascii=False, sort_keys=True),
-                        run.code_version,
-                        json.dumps(run.packages, sort_keys=True),
-                    ],
-                )
-                comment_runs(out)
+                _append_run(out, run)
+
                 if tmp_exports.exists():
                     shutil.rmtree(tmp_exports)
                 tmp_exports.mkdir(parents=True)
@@ -309,10 +277,56 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
             for mart, target in exported.items():
                 os.replace(target, paths.exports / f"{mart}.parquet")
             os.replace(tmp_db, paths.published)
+            # The run history lives in the working database too, so publishing never has to open the
+            # published file (a reader may hold it, even read-write).
+            con = duckdb.connect(str(paths.working))
+            try:
+                _append_run(con, run)
+            finally:
+                con.close()
         finally:
             tmp_db.unlink(missing_ok=True)
             shutil.rmtree(tmp_exports, ignore_errors=True)
     return {"published": str(paths.published), "exports": sorted(str(paths.exports / f"{m}.parquet") for m in marts)}
+
+
+def _seed_run_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """A new working database takes the run history of the published file, when it can be read."""
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'runs'"
+    ).fetchall()[0][0]
+    if has or not published.exists():
+        return
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(RUNS_DDL)
+    try:
+        con.execute(f"ATTACH {_quote(str(published))} AS published_db (READ_ONLY)")
+    except duckdb.Error:
+        return  # held read-write by someone else: the history restarts rather than the refresh failing
+    try:
+        con.execute("INSERT INTO meta.runs SELECT * FROM published_db.meta.runs")
+    except duckdb.Error:
+        pass
+    finally:
+        con.execute("DETACH published_db")
+
+
+def _append_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(RUNS_DDL)
+    con.execute(
+        "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            run.run_id,
+            run.started_at,
+            run.finished_at,
+            run.status,
+            json.dumps(run.documents, ensure_ascii=False, sort_keys=True),
+            run.code_version,
+            json.dumps(run.packages, sort_keys=True),
+        ],
+    )
+    comment_runs(con)
 
 
 def comment_runs(con: duckdb.DuckDBPyConnection) -> None:
