@@ -26,7 +26,7 @@ def _page_with_content(writer: PdfWriter, content: bytes, width: float = 595, he
     )
 
 
-def ruled_table(rows: list[list[str]], x0: float = 60, top: float = 760, col_w: float = 150, row_h: float = 24) -> bytes:
+def ruled_table(rows: list[list[str]], x0: float = 60, top: float = 760, col_w: float = 150, row_h: float = 24):
     """Content stream of a fully ruled table with ASCII cell text (Helvetica)."""
     n_rows, n_cols = len(rows), len(rows[0])
     ops = ["0.8 w"]
