@@ -42,3 +42,9 @@ lock: ## re-pin dependencies with hashes (needs uv)
 
 clean-warehouse:
 	rm -rf warehouse/.build
+
+fuzz: install ## 1,000 seeded mutants of the deck: each extracts or raises a PipelineError, never crashes or hangs
+	$(PY) -m tests.reliability.fuzz --count $${FUZZ_MUTANTS:-1000} --workers $${FUZZ_WORKERS:-2}
+
+bench: install ## benchmarks vs same-run baselines; writes bench/results/latest.md and scale.png
+	$(PY) -m bench.run

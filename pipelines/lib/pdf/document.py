@@ -86,7 +86,15 @@ def open_pdf(path: Path, max_pages: int | None = None) -> Iterator[pdfplumber.PD
             raise SourceDocumentError(name, f"has {count} pages, over the limit of {max_pages} (PIPELINES_MAX_PAGES)")
         yield pdf
     finally:
+        _close(pdf)
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Close a PDF whose page tree may be damaged: pdfplumber's close() walks the pages and can raise again."""
+    try:
         pdf.close()
+    except Exception:
+        pdf.stream.close()
 
 
 def inspect_document(path: Path, max_pages: int | None = None) -> SourceDocument:
