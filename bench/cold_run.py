@@ -1,0 +1,76 @@
+"""One cold refresh in a fresh process, timed by stage; prints one JSON line. Used by bench/run.py."""
+
+import time
+
+T0 = time.perf_counter()
+
+import json  # noqa: E402
+import sys  # noqa: E402
+
+import dagster as dg  # noqa: E402
+
+T_DAGSTER = time.perf_counter()
+import great_expectations as gx  # noqa: E402
+
+T_GX = time.perf_counter()
+gx.get_context(mode="ephemeral")
+T_GX_CONTEXT = time.perf_counter()
+
+from pipelines.definitions import defs  # noqa: E402
+from pipelines.defs.resources import PipelineSettings  # noqa: E402
+
+T_DEFS = time.perf_counter()
+
+
+def stage(step_key: str) -> str:
+    if step_key.startswith(("raw_documents", "source_documents", "raw_extraction", "raw__")):
+        return "extraction"
+    if "matches_expectation_suite" in step_key or "_check" in step_key:
+        return "gx_validation"
+    if step_key.startswith("staging"):
+        return "normalize_staging"
+    if step_key.startswith("marts"):
+        return "marts"
+    if "publish" in step_key:
+        return "publish"
+    return "other:" + step_key
+
+
+def main() -> None:
+    raw_dir, warehouse_dir = sys.argv[1], sys.argv[2]
+    settings = PipelineSettings(raw_dir=raw_dir, warehouse_dir=warehouse_dir)
+    instance = dg.DagsterInstance.ephemeral()
+    started = time.perf_counter()
+    result = dg.materialize(
+        [*defs.assets, *(defs.asset_checks or [])],
+        resources={"settings": settings},
+        instance=instance,
+        raise_on_error=False,
+    )
+    finished = time.perf_counter()
+    starts: dict[str, float] = {}
+    stages: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event, ts = entry.dagster_event, entry.timestamp
+        key = event.step_key if event else None
+        if key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            starts[key] = ts
+        elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+            stages[stage(key)] = stages.get(stage(key), 0.0) + ts - starts.pop(key, ts)
+    out = {
+        "success": result.success,
+        "imports_dagster": T_DAGSTER - T0,
+        "gx_import": T_GX - T_DAGSTER,
+        "gx_context": T_GX_CONTEXT - T_GX,
+        "imports_definitions": T_DEFS - T_GX_CONTEXT,
+        "run_total": finished - started,
+        **stages,
+    }
+    out["run_overhead"] = out["run_total"] - sum(stages.values())
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
