@@ -208,17 +208,14 @@ def fmt(s: dict[str, float]) -> str:
 
 
 def machine() -> str:
-    import pdfminer
-    import pdfplumber
-    import pypdfium2
+    from importlib.metadata import version
 
-    cpu = platform.processor() or platform.machine()
     with Path("/proc/cpuinfo").open() as fh:
-        model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), cpu)
+        model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), platform.machine())
+    libs = ", ".join(f"{n} {version(n)}" for n in ("pdfplumber", "pdfminer.six", "pypdfium2", "dagster", "duckdb"))
     return (
         f"{model}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-        f"pdfplumber {pdfplumber.__version__}, pdfminer.six {pdfminer.__version__}, pypdfium2 {pypdfium2.V_PYPDFIUM2}"
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, {libs}"
     )
 
 
@@ -236,6 +233,8 @@ def main() -> None:
     print("scale ...", flush=True)
     rows = scale()
     plot(rows, RESULTS / "scale.png")
+    raw = {"extraction": ext, "cold": cold, "sensor": tick, "scale": rows}
+    (RESULTS / "latest.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
 
     floor_ratio = ext["ours"]["median"] / ext["floor"]["median"]
     lines = [
