@@ -31,3 +31,31 @@ def raw_layer(deck_extraction):
     from pipelines.lib.staging.raw_layer import RawLayer
 
     return RawLayer.from_extractions([deck_extraction])
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    """One real refresh of the bundled deck into a tmp warehouse, shared read-only by the integration tests."""
+    import shutil
+
+    from tests.support import Site, failure_messages, refresh
+
+    raw = tmp_path_factory.mktemp("published_raw")
+    shutil.copy(DECK, raw)
+    wh = tmp_path_factory.mktemp("published_wh")
+    result = refresh(raw, wh)
+    assert result.success, failure_messages(result)
+    return Site(raw, wh, result)
+
+
+@pytest.fixture
+def site(published_site, tmp_path):
+    """A private copy of the published site (raw folder and warehouse, working copy included) to break."""
+    import shutil
+
+    from tests.support import Site
+
+    raw, wh = tmp_path / "raw", tmp_path / "warehouse"
+    shutil.copytree(published_site.raw, raw)
+    shutil.copytree(published_site.warehouse, wh)
+    return Site(raw, wh)

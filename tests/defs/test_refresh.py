@@ -1,6 +1,5 @@
 """Integration: the real Dagster graph materialized into a tmp_path warehouse from the bundled PDF."""
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -10,37 +9,24 @@ import duckdb
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.paths import PROJECT_ROOT
+from tests.support import refresh, sha256
 
 CONTRACT_TOOL = PROJECT_ROOT.parent / "shared" / "tools" / "check_contract.py"
 
 
 def sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256(path)
 
 
-def refresh(raw_dir, warehouse_dir, selection=None):
-    job = defs.resolve_job_def("refresh_job")
-    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
-    assets = [*defs.assets, *(defs.asset_checks or [])]
-    return dg.materialize(
-        assets,
-        resources={"settings": settings},
-        instance=dg.DagsterInstance.ephemeral(),
-        selection=selection,
-        raise_on_error=False,
-        tags={"job": job.name},
-    )
+@pytest.fixture
+def published(published_site):
+    return published_site.raw, published_site.warehouse, published_site.result
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copy(PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf", raw)
-    wh = tmp_path_factory.mktemp("warehouse")
-    result = refresh(raw, wh)
-    return raw, wh, result
+@pytest.fixture
+def private(site):
+    return site.raw, site.warehouse, None
 
 
 def test_refresh_publishes_every_layer(published):
@@ -72,10 +58,10 @@ def test_published_warehouse_holds_the_contract(published):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_bad_pdf_stops_the_run_and_keeps_the_published_file(published, tmp_path):
-    raw, wh, _ = published
+def test_bad_pdf_stops_the_run_and_keeps_the_published_file(private, tmp_path):
+    raw, wh, _ = private
     before = sha(wh / "clusters.duckdb")
-    bad_raw = tmp_path / "raw"
+    bad_raw = tmp_path / "bad_raw"
     shutil.copytree(raw, bad_raw)
     (bad_raw / "download.pdf").write_bytes(b"<html><body>502 Bad Gateway</body></html>")
     result = refresh(bad_raw, wh)
@@ -85,8 +71,8 @@ def test_bad_pdf_stops_the_run_and_keeps_the_published_file(published, tmp_path)
     assert sha(wh / "clusters.duckdb") == before
 
 
-def test_failing_expectation_blocks_marts_and_publish(published):
-    raw, wh, _ = published
+def test_failing_expectation_blocks_marts_and_publish(private):
+    raw, wh, _ = private
     before = sha(wh / "clusters.duckdb")
     con = duckdb.connect(str(wh / ".build" / "clusters.duckdb"))
     con.execute("update raw.table_cells set text = '9999億円' where text = '137.2億円'")

@@ -5,20 +5,17 @@ import hashlib
 import io
 import math
 import re
-import shutil
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 from fontTools.ttLib import TTFont
 
-from pipelines.definitions import defs
-from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.report.charts import CHARTS
+from tests.support import refresh
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,25 +31,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def materialize(raw_dir, warehouse_dir, selection=None):
-    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
-    return dg.materialize(
-        [*defs.assets, *(defs.asset_checks or [])],
-        resources={"settings": settings},
-        instance=dg.DagsterInstance.ephemeral(),
-        selection=selection,
-        raise_on_error=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copy(DECK, raw)
-    wh = tmp_path_factory.mktemp("warehouse")
-    result = materialize(raw, wh)
-    assert result.success
-    return raw, wh, result
+@pytest.fixture
+def built(published_site):
+    return published_site.raw, published_site.warehouse, published_site.result
 
 
 class Tables(HTMLParser):
@@ -183,7 +164,7 @@ def test_headers_carry_units_read_from_the_registry(built):
 def test_a_second_run_gives_the_same_bytes_apart_from_the_run_id(built):
     raw, wh, first = built
     before = (wh / "report" / "index.html").read_bytes()
-    second = materialize(raw, wh, selection=["published_warehouse", "published_report"])
+    second = refresh(raw, wh, selection=["published_warehouse", "published_report"])
     assert second.success and second.run_id != first.run_id
     after = (wh / "report" / "index.html").read_bytes()
     assert second.run_id.encode() in after and first.run_id.encode() not in after

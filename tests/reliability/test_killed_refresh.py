@@ -70,6 +70,9 @@ def warehouse(tmp_path_factory):
 def test_sigkill_during_extraction_leaves_published_file_and_next_run_recovers(warehouse):
     raw, wh, home = warehouse
     before = sha(wh / "clusters.duckdb")
+    # A changed file (same document id, new sha256) so the refresh really extracts it again.
+    pdf = raw / DECK.name
+    pdf.write_bytes(DECK.read_bytes() + b"\n% re-saved\n")
     proc = start_refresh(raw, wh, home)
     for line in proc.stdout:
         if "page 12/28 extracted" in line:

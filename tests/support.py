@@ -1,0 +1,64 @@
+"""Helpers shared by the integration tests: run the real refresh graph, hash what users can read."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.paths import PROJECT_ROOT
+
+DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_hashes(warehouse: Path) -> dict[str, str]:
+    """sha256 of the published database and of every export: what a user can read."""
+    files = [warehouse / "clusters.duckdb", *sorted((warehouse / "exports").glob("*.parquet"))]
+    return {f.relative_to(warehouse).as_posix(): sha256(f) for f in files}
+
+
+def refresh(raw_dir: Path, warehouse_dir: Path, selection: dg.AssetSelection | None = None, **limits: float):
+    """The real refresh graph (every asset and check) into warehouse_dir, in process, on an ephemeral instance."""
+    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir), **limits)
+    return dg.materialize(
+        [*defs.assets, *(defs.asset_checks or [])],
+        resources={"settings": settings},
+        instance=dg.DagsterInstance.ephemeral(),
+        selection=selection,
+        raise_on_error=False,
+    )
+
+
+def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The message of every failed step, with its causes (what `make run` prints)."""
+    out = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            err = event.step_failure_data.error
+            parts = []
+            while err is not None:
+                parts.append(err.message.strip())
+                err = err.cause
+            out.append(" <- ".join(parts))
+    return out
+
+
+@dataclass
+class Site:
+    """A raw folder holding the deck and a warehouse already published from it."""
+
+    raw: Path
+    warehouse: Path
+    result: dg.ExecuteInProcessResult | None = field(default=None, repr=False)
+
+    def hashes(self) -> dict[str, str]:
+        return published_hashes(self.warehouse)
