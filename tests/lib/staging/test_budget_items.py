@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
-import duckdb
 import pandas as pd
 import pytest
 
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.budget_items import DECK_ERA, budget_rule_violations, build_budget_items
-from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.validate import validate_frame
+from tests.lib.staging.helpers import through_duckdb, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 S1 = "(1)産学官のネットワーク形成"
 S2 = "(2)地域の特性を活かした技術開発の推進"
 S3 = "(3)起業家育成施設の整備等インキュベーション機能の強化"
-
-
-def through_duckdb(frame: pd.DataFrame, qualified: str) -> pd.DataFrame:
-    """Store ``frame`` in a table typed from the registry and read it back, as the warehouse does."""
-    spec = table(qualified)
-    con = duckdb.connect()
-    try:
-        con.execute(f"create schema {spec.schema}")
-        cols = ", ".join(f"{c.name} {c.type}" for c in spec.columns)
-        con.execute(f"create table {qualified} ({cols})")
-        con.register("df", frame)
-        con.execute(f"insert into {qualified} select {', '.join(spec.column_names)} from df")
-        return con.execute(f"select * from {qualified}").df()
-    finally:
-        con.close()
-
-
-def with_cell_text(raw: RawLayer, table_id: str, row: int, col: int, text: str) -> RawLayer:
-    """A copy of the raw layer with one table cell's text replaced."""
-    cells = raw.table_cells.copy()
-    hit = (cells["table_id"] == table_id) & (cells["row_idx"] == row) & (cells["col_idx"] == col)
-    assert hit.sum() == 1
-    cells.loc[hit, "text"] = text
-    return dataclasses.replace(raw, table_cells=cells)
 
 
 @pytest.fixture(scope="module")

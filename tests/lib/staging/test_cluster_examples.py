@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -13,6 +12,7 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.cluster_examples import build_cluster_examples
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.validate import validate_frame
+from tests.lib.staging.helpers import through_duckdb
 
 DOC = "meti_cluster_seminar_2005"
 TAMA = "首都圏西部地域(TAMA)"
@@ -133,19 +133,8 @@ def test_several_documents(raw_layer):
     assert set(df["document_id"]) == {DOC, "other_deck"}
 
 
-def _roundtrip(df: pd.DataFrame) -> pd.DataFrame:
-    """Store df in a DuckDB table typed from the registry and read it back as the asset check does."""
-    t = table("staging.cluster_examples")
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA staging")
-    con.execute(f"CREATE TABLE {t.qualified} ({', '.join(f'{c.name} {c.type}' for c in t.columns)})")
-    con.register("df", df)
-    con.execute(f"INSERT INTO {t.qualified} SELECT * FROM df")
-    return con.execute(f"SELECT * FROM {t.qualified}").df()
-
-
 def test_suite_passes_on_the_deck(examples):
-    summary = validate_frame("cluster_examples", _roundtrip(examples))
+    summary = validate_frame("cluster_examples", through_duckdb(examples, "staging.cluster_examples"))
     assert summary.success, summary.describe_failures()
 
 
@@ -161,6 +150,6 @@ def test_suite_passes_on_the_deck(examples):
     ids=["duplicate_key", "negative_count", "bad_qualifier", "missing_network_metric", "page_99"],
 )
 def test_suite_fails_on_corrupted_copies(examples, corrupt, failing):
-    summary = validate_frame("cluster_examples", _roundtrip(corrupt(examples.copy())))
+    summary = validate_frame("cluster_examples", through_duckdb(corrupt(examples.copy()), "staging.cluster_examples"))
     assert not summary.success
     assert any(failing in f.expectation for f in summary.failures), summary.describe_failures()

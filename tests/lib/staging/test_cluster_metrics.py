@@ -9,7 +9,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.cluster_metrics import build_cluster_metrics
 from pipelines.lib.validate import validate_frame
-from tests.lib.staging.test_overseas_clusters import duckdb_roundtrip, with_cell
+from tests.lib.staging.helpers import through_duckdb, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 SV, AUSTIN, BOSTON, RTP, CAMBRIDGE, NE_ENGLAND = (f"overseas_clusters_1_r{i}" for i in range(1, 7))
@@ -108,7 +108,9 @@ def test_every_cluster_has_metrics_and_the_deck_has_44(metrics):
 
 
 def test_garbled_number_names_the_cell(raw_layer):
-    broken = with_cell(raw_layer, "overseas_clusters_1", 1, 3, "南北50km東西15km程度\n人口約?万人(サンタクララ郡)*1")
+    broken = with_cell_text(
+        raw_layer, "overseas_clusters_1", 1, 3, "南北50km東西15km程度\n人口約?万人(サンタクララ郡)*1"
+    )
     with pytest.raises(CellValueError) as err:
         build_cluster_metrics(broken)
     msg = str(err.value)
@@ -117,19 +119,19 @@ def test_garbled_number_names_the_cell(raw_layer):
 
 
 def test_unknown_footnote_marker_is_an_error(raw_layer):
-    broken = with_cell(raw_layer, "overseas_clusters_2", 3, 3, "約24平方キロメートル\n従業員2.2万人*9")
+    broken = with_cell_text(raw_layer, "overseas_clusters_2", 3, 3, "約24平方キロメートル\n従業員2.2万人*9")
     with pytest.raises(CellValueError, match=r"cell r3c3.*\*9"):
         build_cluster_metrics(broken)
 
 
 def test_a_quantity_no_rule_names_is_an_error_not_a_drop(raw_layer):
-    broken = with_cell(raw_layer, "overseas_clusters_2", 5, 5, "企業数は、1万社。観光客500万人。*3")
+    broken = with_cell_text(raw_layer, "overseas_clusters_2", 5, 5, "企業数は、1万社。観光客500万人。*3")
     with pytest.raises(CellValueError, match="no metric rule"):
         build_cluster_metrics(broken)
 
 
 def test_suite_passes_on_the_deck(metrics):
-    result = validate_frame("cluster_metrics", duckdb_roundtrip(metrics, "staging.cluster_metrics"))
+    result = validate_frame("cluster_metrics", through_duckdb(metrics, "staging.cluster_metrics"))
     assert result.success, result.describe_failures()
 
 
@@ -137,7 +139,7 @@ def test_suite_fails_on_a_negative_value_a_year_2099_and_a_duplicate_key(metrics
     bad = pd.concat([metrics, metrics.iloc[[0]]], ignore_index=True)
     bad.loc[1, "value"] = -5.0
     bad.loc[2, "as_of_year"] = 2099
-    result = validate_frame("cluster_metrics", duckdb_roundtrip(bad, "staging.cluster_metrics"))
+    result = validate_frame("cluster_metrics", through_duckdb(bad, "staging.cluster_metrics"))
     failed = {(o.expectation, o.column) for o in result.failures}
     assert ("expect_column_values_to_be_between", "value") in failed
     assert ("expect_column_values_to_be_between", "as_of_year") in failed

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -12,6 +11,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.cluster_projects import build_cluster_projects, parse_entry, split_entries
 from pipelines.lib.validate import validate_frame
+from tests.lib.staging.helpers import through_duckdb
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -127,19 +127,8 @@ def test_list_shorter_than_its_count_fails(raw_layer):
         build_cluster_projects(dataclasses.replace(raw_layer, table_annotations=notes))
 
 
-def _roundtrip(df: pd.DataFrame) -> pd.DataFrame:
-    """Store df in a DuckDB table typed from the registry and read it back as the asset check does."""
-    t = table("staging.cluster_projects")
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA staging")
-    con.execute(f"CREATE TABLE {t.qualified} ({', '.join(f'{c.name} {c.type}' for c in t.columns)})")
-    con.register("df", df)
-    con.execute(f"INSERT INTO {t.qualified} SELECT * FROM df")
-    return con.execute(f"SELECT * FROM {t.qualified}").df()
-
-
 def test_suite_passes_on_the_deck(projects):
-    summary = validate_frame("cluster_projects", _roundtrip(projects))
+    summary = validate_frame("cluster_projects", through_duckdb(projects, "staging.cluster_projects"))
     assert summary.success, summary.describe_failures()
 
 
@@ -155,6 +144,6 @@ def test_suite_passes_on_the_deck(projects):
     ids=["duplicate_key", "sub_cluster_in_name", "non_bureau_region", "row_missing", "page_2099"],
 )
 def test_suite_fails_on_corrupted_copies(projects, corrupt, failing):
-    summary = validate_frame("cluster_projects", _roundtrip(corrupt(projects.copy())))
+    summary = validate_frame("cluster_projects", through_duckdb(corrupt(projects.copy()), "staging.cluster_projects"))
     assert not summary.success
     assert any(failing in f.expectation for f in summary.failures), summary.describe_failures()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -12,6 +11,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.field_strategies import aspect_of, build_field_strategies, field_of, split_items
 from pipelines.lib.validate import validate_frame
+from tests.lib.staging.helpers import through_duckdb
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -151,19 +151,8 @@ def test_several_documents(raw_layer):
     assert df.groupby("document_id").size().to_dict() == {DOC: 71, "other": 71}
 
 
-def _roundtrip(df: pd.DataFrame) -> pd.DataFrame:
-    """Store df in a DuckDB table typed from the registry and read it back as the asset check does."""
-    t = table("staging.field_strategies")
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA staging")
-    con.execute(f"CREATE TABLE {t.qualified} ({', '.join(f'{c.name} {c.type}' for c in t.columns)})")
-    con.register("df", df)
-    con.execute(f"INSERT INTO {t.qualified} SELECT * FROM df")
-    return con.execute(f"SELECT * FROM {t.qualified}").df()
-
-
 def test_suite_passes_on_the_deck(strategies):
-    summary = validate_frame("field_strategies", _roundtrip(strategies))
+    summary = validate_frame("field_strategies", through_duckdb(strategies, "staging.field_strategies"))
     assert summary.success, summary.describe_failures()
 
 
@@ -179,6 +168,6 @@ def test_suite_passes_on_the_deck(strategies):
     ids=["duplicate_key", "unknown_aspect", "negative_idx", "subheading_as_item", "subgroup_outside_it"],
 )
 def test_suite_fails_on_corrupted_copies(strategies, corrupt, failing):
-    summary = validate_frame("field_strategies", _roundtrip(corrupt(strategies.copy())))
+    summary = validate_frame("field_strategies", through_duckdb(corrupt(strategies.copy()), "staging.field_strategies"))
     assert not summary.success
     assert any(failing in f.expectation for f in summary.failures), summary.describe_failures()

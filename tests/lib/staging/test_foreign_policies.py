@@ -12,7 +12,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.foreign_policies import build_foreign_policies, parse_budget
 from pipelines.lib.validate import validate_frame
-from tests.lib.staging.test_overseas_clusters import duckdb_roundtrip, with_cell
+from tests.lib.staging.helpers import through_duckdb, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -76,7 +76,7 @@ def test_breakdown_amounts_in_parentheses_are_not_the_budget():
 
 
 def test_garbled_budget_names_the_cell(raw_layer):
-    broken = with_cell(raw_layer, "foreign_policies", 2, 5, "内務省約?億円(政府基礎資金としての総額)")
+    broken = with_cell_text(raw_layer, "foreign_policies", 2, 5, "内務省約?億円(政府基礎資金としての総額)")
     with pytest.raises(CellValueError) as err:
         build_foreign_policies(broken)
     msg = str(err.value)
@@ -85,7 +85,7 @@ def test_garbled_budget_names_the_cell(raw_layer):
 
 
 def test_garbled_period_names_the_cell(raw_layer):
-    broken = with_cell(raw_layer, "foreign_policies", 1, 3, "19?6年～2001")
+    broken = with_cell_text(raw_layer, "foreign_policies", 1, 3, "19?6年～2001")
     with pytest.raises(CellValueError, match=r"page 6, table foreign_policies, cell r1c3"):
         build_foreign_policies(broken)
 
@@ -100,7 +100,7 @@ def test_rows_are_found_by_label_not_position(raw_layer):
 
 
 def test_suite_passes_on_the_deck(policies):
-    result = validate_frame("foreign_policies", duckdb_roundtrip(policies, "staging.foreign_policies"))
+    result = validate_frame("foreign_policies", through_duckdb(policies, "staging.foreign_policies"))
     assert result.success, result.describe_failures()
 
 
@@ -109,7 +109,7 @@ def test_suite_fails_on_a_negative_budget_and_a_year_2099(policies):
     bad.loc[0, "budget_oku_yen"] = Decimal("-1")
     bad.loc[1, "end_year"] = 2099
     bad.loc[2, "end_year"] = 1990  # before its start, 1996
-    result = validate_frame("foreign_policies", duckdb_roundtrip(bad, "staging.foreign_policies"))
+    result = validate_frame("foreign_policies", through_duckdb(bad, "staging.foreign_policies"))
     failed = {(o.expectation, o.column) for o in result.failures}
     assert ("expect_column_values_to_be_between", "budget_oku_yen") in failed
     assert ("expect_column_values_to_be_between", "end_year") in failed

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import duckdb
 import pandas as pd
 import pytest
 
@@ -12,32 +9,9 @@ from pipelines.lib.errors import CellValueError, TableHeaderError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.overseas_clusters import build_overseas_clusters
 from pipelines.lib.validate import validate_frame
+from tests.lib.staging.helpers import through_duckdb, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
-
-
-def duckdb_roundtrip(frame: pd.DataFrame, qualified: str) -> pd.DataFrame:
-    """Store a frame in a DuckDB table typed from the registry and read it back as the suites see it."""
-    con = duckdb.connect()
-    cols = ", ".join(f"{c.name} {c.type}" for c in table(qualified).columns)
-    con.execute(f"create table t ({cols})")
-    con.register("df", frame)
-    con.execute("insert into t select * from df")
-    stored = con.execute("select * from t").df()
-    con.close()
-    # pandas 3 reads VARCHAR as the 'str' extension dtype, which GX 1.24's type-list check cannot match
-    # by any name; as object columns the strings are checked value by value (type 'str').
-    strings = [c for c in stored.columns if isinstance(stored[c].dtype, pd.StringDtype)]
-    return stored.astype(dict.fromkeys(strings, object))
-
-
-def with_cell(raw, table_id: str, row_idx: int, col_idx: int, text: str):
-    """A copy of the raw layer with one cell's text replaced."""
-    cells = raw.table_cells.copy()
-    hit = (cells["table_id"] == table_id) & (cells["row_idx"] == row_idx) & (cells["col_idx"] == col_idx)
-    assert hit.sum() == 1
-    cells.loc[hit, "text"] = text
-    return replace(raw, table_cells=cells)
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +59,13 @@ def test_texts_are_verbatim(clusters):
 
 
 def test_country_fills_down_even_when_the_merged_cell_is_blank(raw_layer):
-    blank = with_cell(raw_layer, "overseas_clusters_1", 3, 0, "")
+    blank = with_cell_text(raw_layer, "overseas_clusters_1", 3, 0, "")
     got = build_overseas_clusters(blank).set_index("cluster_id")
     assert got.loc["overseas_clusters_1_r3", "country"] == "米国"
 
 
 def test_missing_region_names_the_cell(raw_layer):
-    broken = with_cell(raw_layer, "overseas_clusters_2", 3, 1, "")
+    broken = with_cell_text(raw_layer, "overseas_clusters_2", 3, 1, "")
     with pytest.raises(CellValueError) as err:
         build_overseas_clusters(broken)
     msg = str(err.value)
@@ -99,20 +73,20 @@ def test_missing_region_names_the_cell(raw_layer):
 
 
 def test_renamed_header_is_refused(raw_layer):
-    broken = with_cell(raw_layer, "overseas_clusters_1", 0, 3, "規模")
+    broken = with_cell_text(raw_layer, "overseas_clusters_1", 0, 3, "規模")
     with pytest.raises(TableHeaderError, match="overseas_clusters_1"):
         build_overseas_clusters(broken)
 
 
 def test_suite_passes_on_the_deck(clusters):
-    result = validate_frame("overseas_clusters", duckdb_roundtrip(clusters, "staging.overseas_clusters"))
+    result = validate_frame("overseas_clusters", through_duckdb(clusters, "staging.overseas_clusters"))
     assert result.success, result.describe_failures()
 
 
 def test_suite_fails_on_a_duplicated_key_and_an_unknown_country(clusters):
     bad = pd.concat([clusters, clusters.iloc[[0]]], ignore_index=True)
     bad.loc[1, "country"] = "火星"
-    result = validate_frame("overseas_clusters", duckdb_roundtrip(bad, "staging.overseas_clusters"))
+    result = validate_frame("overseas_clusters", through_duckdb(bad, "staging.overseas_clusters"))
     failed = {(o.expectation, o.column) for o in result.failures}
     assert ("expect_compound_columns_to_be_unique", None) in failed
     assert ("expect_column_values_to_be_in_set", "country") in failed

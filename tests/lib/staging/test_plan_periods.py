@@ -8,8 +8,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.plan_periods import build_plan_periods
 from pipelines.lib.validate import validate_frame
-from tests.lib.staging.test_budget_items import through_duckdb
-from tests.lib.staging.test_regional_policy_laws import with_block_text
+from tests.lib.staging.helpers import through_duckdb, with_block_text
 
 DOC = "meti_cluster_seminar_2005"
 

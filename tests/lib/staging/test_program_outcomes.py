@@ -9,8 +9,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.program_outcomes import build_program_outcomes
 from pipelines.lib.validate import validate_frame
-from tests.lib.staging.test_budget_items import through_duckdb, with_cell_text
-from tests.lib.staging.test_regional_policy_laws import with_block_text
+from tests.lib.staging.helpers import through_duckdb, with_block_text, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
-from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.regional_policy_laws import build_regional_policy_laws
 from pipelines.lib.validate import validate_frame
-from tests.lib.staging.test_budget_items import through_duckdb
+from tests.lib.staging.helpers import through_duckdb, with_block_text
 
 DOC = "meti_cluster_seminar_2005"
 ERA1 = "産業の地方分散・拠点開発"
 ERA2 = "空洞化防止と新規成長分野の発展支援"
-
-
-def with_block_text(raw: RawLayer, passage: str, block_idx: int, old: str, new: str) -> RawLayer:
-    """A copy of the raw layer with ``old`` replaced by ``new`` in one text block."""
-    blocks = raw.text_blocks.copy()
-    hit = (blocks["passage_id"] == passage) & (blocks["block_idx"] == block_idx)
-    assert hit.sum() == 1 and old in blocks.loc[hit, "text"].iloc[0]
-    blocks.loc[hit, "text"] = blocks.loc[hit, "text"].str.replace(old, new, regex=False)
-    return dataclasses.replace(raw, text_blocks=blocks)
 
 
 @pytest.fixture(scope="module")
