@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,10 +82,23 @@ def _index(bounds: Sequence[float], v: float, tol: float = 1.5) -> int:
     raise ValueError(f"coordinate {v} is not on the grid {bounds}")
 
 
+_PAGE_LINES: weakref.WeakKeyDictionary[Page, list[TextLine]] = weakref.WeakKeyDictionary()
+
+
 def text_lines(page: Page, bbox: BBox | None = None) -> list[TextLine]:
-    """The text lines inside bbox (or the page), top to bottom, each with its chars."""
-    region = page.within_bbox(bbox) if bbox is not None else page
-    chars = [c for c in region.chars if c.get("upright", True) and not c["text"].isspace()]
+    """The text lines inside bbox (or the page), top to bottom, each with its chars (whole pages are memoized)."""
+    if bbox is None:
+        if page not in _PAGE_LINES:
+            _PAGE_LINES[page] = _text_lines(page, None)
+        return _PAGE_LINES[page]
+    return _text_lines(page, bbox)
+
+
+def _text_lines(page: Page, bbox: BBox | None) -> list[TextLine]:
+    chars = [c for c in page.chars if c.get("upright", True) and not c["text"].isspace()]
+    if bbox is not None:  # fully within, as pdfplumber's within_bbox, without cropping every object type
+        x0, top, x1, bottom = bbox
+        chars = [c for c in chars if c["x0"] >= x0 and c["x1"] <= x1 and c["top"] >= top and c["bottom"] <= bottom]
     chars.sort(key=lambda c: (round(c["top"], 0), c["x0"]))
     lines: list[list[dict[str, Any]]] = []
     for ch in sorted(chars, key=lambda c: c["top"]):

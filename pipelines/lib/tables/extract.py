@@ -234,7 +234,7 @@ def _extract_page(
     unrecognised: list[tuple[int, BBox, list[str]]],
 ) -> None:
     where = f"{file_name}, page {page.page_number}"
-    check_no_lost_glyphs(page.extract_text() or "", where)
+    check_no_lost_glyphs("".join(c["text"] for c in page.chars), where)
     grids = find_grids(page)
     title = page_title(page, grids)
     claimed: list[Grid] = []

@@ -50,15 +50,19 @@ def test_page_limit(deck_path):
         extract_document(deck_path, max_pages=5)
 
 
-def test_lost_glyphs_are_an_error(tmp_path, monkeypatch, deck_path):
+def test_lost_glyphs_are_an_error(monkeypatch, deck_path):
+    """pdfminer gives a glyph without a Unicode mapping the text '(cid:NN)'; one such char on page 3."""
     from pdfplumber.page import Page
 
-    real = Page.extract_text
+    real = Page.chars.fget
 
-    def with_cid(self, *a, **k):
-        return real(self, *a, **k) + ("(cid:12)" if self.page_number == 3 else "")
+    def with_cid(self):
+        chars = real(self)
+        if self.page_number == 3 and chars:
+            chars = [*chars[:5], {**chars[5], "text": "(cid:12)"}, *chars[6:]]
+        return chars
 
-    monkeypatch.setattr(Page, "extract_text", with_cid)
+    monkeypatch.setattr(Page, "chars", property(with_cid))
     with pytest.raises(SourceDocumentError, match=r"page 3: text has unmapped glyphs '\(cid:12\)'"):
         extract_document(deck_path)
 
