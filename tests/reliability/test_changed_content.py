@@ -6,8 +6,8 @@ import pytest
 
 from pipelines.lib.errors import TableHeaderError
 from pipelines.lib.tables.extract import extract_document
-from tests.reliability.conftest import DECK, failure_messages, refresh
 from tests.reliability.pdfs import write_header_renamed
+from tests.support import DECK, failure_messages, refresh
 
 
 def test_renamed_header_is_a_table_header_error(tmp_path):

@@ -5,8 +5,8 @@ import os
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from tests.reliability.conftest import DECK
 from tests.reliability.fuzz import mutate, run, summarize
+from tests.support import DECK
 
 COUNT = int(os.environ.get("FUZZ_MUTANTS", "100"))
 

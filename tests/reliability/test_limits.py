@@ -7,8 +7,8 @@ import pytest
 from pipelines.lib.errors import SourceDocumentError
 from pipelines.lib.pdf.document import inspect_document
 from pipelines.lib.tables.extract import extract_document, page_time_limit
-from tests.reliability.conftest import failure_messages, refresh
 from tests.reliability.pdfs import write_blank_pdf, write_slow_pdf
+from tests.support import failure_messages, refresh
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import sys
 
 import duckdb
 
-from tests.reliability.conftest import failure_messages, refresh
+from tests.support import failure_messages, refresh
 
 READER = """
 import duckdb, sys

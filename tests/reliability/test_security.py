@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.lib.paths import PROJECT_ROOT
-from tests.reliability.conftest import failure_messages, refresh
+from tests.support import failure_messages, refresh
 
 CVE_2025_64512_FIXED = 20251107  # pdfminer.six release that stopped unpickling CMaps from untrusted paths
 

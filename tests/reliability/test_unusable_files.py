@@ -7,8 +7,8 @@ import pytest
 from pipelines.lib.errors import PipelineError, SourceDocumentError
 from pipelines.lib.pdf.document import inspect_document
 from pipelines.lib.tables.extract import extract_document
-from tests.reliability.conftest import DECK, failure_messages, refresh
 from tests.reliability.pdfs import write_encrypted, write_table_pdf
+from tests.support import DECK, failure_messages, refresh
 
 
 def _empty(path):
