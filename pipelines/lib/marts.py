@@ -33,6 +33,7 @@ class Mart:
 
 MARTS: tuple[Mart, ...] = (
     Mart("budget_yoy", ("budget_items",)),
+    Mart("budget_by_section", ("budget_items",)),
     Mart("overseas_cluster_profiles", ("overseas_clusters", "cluster_metrics")),
     Mart("foreign_policy_budgets", ("foreign_policies",)),
     Mart(

@@ -385,6 +385,25 @@ MARTS: tuple[Table, ...] = (
     ),
     Table(
         "marts",
+        "budget_by_section",
+        "Listed programs' budget per section and fiscal year, and their share of the 産業クラスター計画関連施策 total.",
+        (
+            DOC,
+            C("fiscal_year", "INTEGER", "Fiscal year (平成17年度 = 2005)"),
+            C("section", "VARCHAR", "Section heading, e.g. (2)地域の特性を活かした技術開発の推進"),
+            C("programs", "BIGINT", "Programs listed in the section with a budget that year"),
+            C("oku_yen", "DECIMAL(18,4)", "Sum of the listed programs, in 億円"),
+            C("total_oku_yen", "DECIMAL(18,4)", "The plan's total for the year (産業クラスター計画関連施策), in 億円"),
+            C(
+                "share_of_total_pct",
+                "DOUBLE",
+                "oku_yen as a percent of total_oku_yen (the slides list only some programs)",
+            ),
+        ),
+        key=("document_id", "fiscal_year", "section"),
+    ),
+    Table(
+        "marts",
         "overseas_cluster_profiles",
         "One row per overseas cluster with its key metrics pivoted (largest value where several are given).",
         (

@@ -174,3 +174,21 @@ def test_data_docs_list_every_suite(published):
         assert f'href="expectations/{st.name}.html"' in text, st.name
         assert (wh / "data_docs" / "expectations" / f"{st.name}.html").exists(), st.name
     assert len(list((wh / "data_docs" / "validations").rglob("*.html"))) == len(STAGING)
+
+
+def test_budget_by_section_sums_the_listed_programs(published):
+    _, wh, _ = published
+    con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    rows = con.execute(
+        "select fiscal_year, left(section, 3), programs, oku_yen, total_oku_yen from marts.budget_by_section "
+        "order by 1, 2"
+    ).fetchall()
+    # Pages 10-12: (1) 6.8 | 20.1+5.2+0.8; (2) 114.2+61.3 | 137.2+64.1; (3) 23+0.8 | 23+1.3; totals 490 | 568.
+    assert [(y, s, n, float(a), float(t)) for y, s, n, a, t in rows] == [
+        (2004, "(1)", 1, 6.8, 490.0),
+        (2004, "(2)", 2, 175.5, 490.0),
+        (2004, "(3)", 2, 23.8, 490.0),
+        (2005, "(1)", 3, 26.1, 568.0),
+        (2005, "(2)", 2, 201.3, 568.0),
+        (2005, "(3)", 2, 24.3, 568.0),
+    ]
