@@ -23,6 +23,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"(^|_)years?$", r"", "年"),
     (r"", r"\bpersons\b", "人"),
     (r"", r"^companies\b", "社"),
+    (r"^programs$", r"", "件"),
     (r"", r"^municipalities\b", "団体"),
     (r"", r"\binstitutions\b", "機関"),
 )
