@@ -14,6 +14,19 @@ from pipelines.lib.paths import PROJECT_ROOT
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 
+# Debian's Chromium, as the browser tests launch it (no sandbox as root; no background network on this closed network).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def sha256(path: Path) -> str:
     """Hex sha256 of a file."""

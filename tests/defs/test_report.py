@@ -7,7 +7,6 @@ import math
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,20 +14,9 @@ from fontTools.ttLib import TTFont
 
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.report.charts import CHARTS
-from tests.support import refresh
+from tests.support import CHROMIUM, CHROMIUM_ARGS, refresh
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture

@@ -16,19 +16,9 @@ import pytest
 
 from pipelines.lib.marts import MARTS
 from pipelines.lib.paths import PROJECT_ROOT
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RUN_TIMEOUT_S = 420
 
 pytestmark = [
