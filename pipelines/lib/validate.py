@@ -125,25 +125,30 @@ def _check_columns_exist(name: str, suite: dict[str, Any], df: pd.DataFrame) -> 
         raise ValidationFailed(f"suite {name}.json names columns the table does not have: {', '.join(missing)}")
 
 
+def _suite(name: str, suite_dict: dict[str, Any]) -> Any:
+    """A GX ExpectationSuite from its JSON, refusing invalid expectations and any that GX would drop."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    try:
+        suite = ExpectationSuite(name=name, expectations=suite_dict["expectations"], meta=suite_dict.get("meta"))
+    except Exception as exc:
+        raise ValidationFailed(f"suite {name}.json: invalid expectation ({exc})") from exc
+    if len(suite.expectations) != len(suite_dict["expectations"]):
+        raise ValidationFailed(
+            f"suite {name}.json: {len(suite_dict['expectations'])} expectations written, "
+            f"only {len(suite.expectations)} loaded; GX dropped some"
+        )
+    return suite
+
+
 def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -> ValidationSummary:
     """Validate df against expectations/<name>.json; raises ValidationFailed if the suite itself is broken."""
     suite_dict = load_suite_dict(name, directory)
     _check_columns_exist(name, suite_dict, df)
     df = gx_compatible(df)
-    gx = _gx()
-    from great_expectations.core.expectation_suite import ExpectationSuite
-
     with _LOCK:
-        ctx = _context()
-        try:
-            suite = ExpectationSuite(name=name, expectations=suite_dict["expectations"], meta=suite_dict.get("meta"))
-        except Exception as exc:
-            raise ValidationFailed(f"suite {name}.json: invalid expectation ({exc})") from exc
-        if len(suite.expectations) != len(suite_dict["expectations"]):
-            raise ValidationFailed(
-                f"suite {name}.json: {len(suite_dict['expectations'])} expectations written, "
-                f"only {len(suite.expectations)} loaded; GX dropped some"
-            )
+        ctx = _context()  # imports GX (analytics off) before _suite touches it
+        suite = _suite(name, suite_dict)
         source_name = f"src_{name}"
         if source_name in [ds.name for ds in ctx.data_sources.all().values()]:
             ctx.data_sources.delete(source_name)
@@ -151,7 +156,6 @@ def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
         batch = batch_def.get_batch(batch_parameters={"dataframe": df})
         result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10})
-        del gx
     outcomes = []
     for r in result.results:
         res = r.result or {}
@@ -191,7 +195,6 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
     import tempfile
 
     gx = _gx()
-    from great_expectations.core.expectation_suite import ExpectationSuite
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".data_docs.", dir=out_dir.parent)).resolve()
@@ -209,9 +212,7 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
         source = ctx.data_sources.add_pandas("staging")
         for name, df in sorted(frames.items()):
             suite_dict = load_suite_dict(name, directory)
-            suite = ctx.suites.add(
-                ExpectationSuite(name=name, expectations=suite_dict["expectations"], meta=suite_dict.get("meta"))
-            )
+            suite = ctx.suites.add(_suite(name, suite_dict))
             batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
             definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
             definition.run(batch_parameters={"dataframe": gx_compatible(df)})
