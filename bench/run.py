@@ -1,8 +1,12 @@
 """`make bench`: extraction vs same-run floors, cold refresh by stage, the no-change sensor tick, and scale.
 
 Each figure is the median of BENCH_RUNS (default 5) runs with min and max. Scale corpora (BENCH_SCALES, default
-1,10,50,200 copies of the deck, page order shuffled per copy) run BENCH_SCALE_RUNS times (default 1) each on
-1 and 2 worker processes. Writes bench/results/latest.md and bench/results/scale.png.
+1,10,50,200 copies of the deck, page order shuffled per copy) run BENCH_SCALE_RUNS times (default 5) each on
+1 and 2 worker processes, the two alternating so drift on the machine hits both alike.
+
+BENCH_STAGES (default all: extraction,cold,sensor,scale) picks the stages to run; the others keep their last
+figures from bench/results/latest.json, each with the date it was measured. Writes bench/results/latest.json,
+latest.md and scale.png.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 RESULTS = PROJECT_ROOT / "bench" / "results"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,50,200").split(",")]
-SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "1"))
+SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
+STAGES = ("extraction", "cold", "sensor", "scale")
 
 
 def stats(samples: list[float]) -> dict[str, float]:
@@ -156,10 +161,13 @@ def scale() -> list[dict[str, float]]:
         with tempfile.TemporaryDirectory(prefix="bench_corpus_") as tmp:
             folder = Path(tmp)
             pages = make_corpus(folder, copies)
+            samples: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+            for _ in range(SCALE_RUNS):
+                for workers in (1, 2):
+                    samples[workers].append(scale_point(folder, workers))
             for workers in (1, 2):
-                samples = [scale_point(folder, workers) for _ in range(SCALE_RUNS)]
-                secs = stats([s["extract_s"] for s in samples])
-                rss = max(s["peak_rss_mb"] for s in samples)
+                secs = stats([s["extract_s"] for s in samples[workers]])
+                rss = max(s["peak_rss_mb"] for s in samples[workers])
                 rows.append(
                     {
                         "copies": copies,
@@ -171,7 +179,9 @@ def scale() -> list[dict[str, float]]:
                     }
                 )
                 print(
-                    f"  scale {copies:4d} copies, {workers} worker(s): {secs['median']:.1f} s, {rss:.0f} MB", flush=True
+                    f"  scale {copies:4d} copies, {workers} worker(s): median {secs['median']:.1f} s "
+                    f"(n={secs['n']}), {rss:.0f} MB",
+                    flush=True,
                 )
     return rows
 
@@ -219,32 +229,85 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    print("extraction vs floors ...", flush=True)
+def extraction() -> dict[str, dict[str, float]]:
     ours()  # warm imports and font caches once, outside the timings
     pdfplumber_floor()
     pdfium_text()
-    ext = {"ours": timed(ours), "floor": timed(pdfplumber_floor), "pdfium": timed(pdfium_text)}
-    print("cold refresh ...", flush=True)
-    cold = cold_refresh()
-    print("sensor tick ...", flush=True)
-    tick = sensor_tick()
-    print("scale ...", flush=True)
-    rows = scale()
-    plot(rows, RESULTS / "scale.png")
-    raw = {"extraction": ext, "cold": cold, "sensor": tick, "scale": rows}
-    (RESULTS / "latest.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    return {"ours": timed(ours), "floor": timed(pdfplumber_floor), "pdfium": timed(pdfium_text)}
 
-    floor_ratio = ext["ours"]["median"] / ext["floor"]["median"]
+
+MEASURE: dict[str, Callable[[], object]] = {
+    "extraction": extraction,
+    "cold": cold_refresh,
+    "sensor": sensor_tick,
+    "scale": scale,
+}
+
+
+def measure(stages: list[str], previous: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """Run the chosen stages; keep the others' last results. Each stage records when and where it ran."""
+    results = {k: v for k, v in previous.items() if k in STAGES}
+    for stage in stages:
+        print(f"{stage} ...", flush=True)
+        results[stage] = {
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": machine(),
+            "runs": SCALE_RUNS if stage == "scale" else RUNS,
+            "data": MEASURE[stage](),
+        }
+    return results
+
+
+def main() -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stages = [s for s in os.environ.get("BENCH_STAGES", ",".join(STAGES)).split(",") if s]
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise SystemExit(f"BENCH_STAGES: unknown stage(s) {unknown}; choose from {list(STAGES)}")
+    path = RESULTS / "latest.json"
+    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    previous = {k: v for k, v in previous.items() if isinstance(v, dict) and "data" in v}
+    results = measure(stages, previous)
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    if "scale" in results:
+        plot(results["scale"]["data"], RESULTS / "scale.png")
+    text = render(results)
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def _when(result: dict[str, object]) -> str:
+    return f"Measured {result['measured_at']}; median of {result['runs']} runs unless n says otherwise."
+
+
+def render(results: dict[str, dict[str, object]]) -> str:
+    """bench/results/latest.md from the stored results."""
+    machines = sorted({str(r["machine"]) for r in results.values()})
     lines = [
         "# Benchmarks (`make bench`)",
         "",
-        f"Machine: {machine()}.",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {RUNS} runs per figure unless n says otherwise;"
-        " every baseline measured in the same run.",
+        f"Machine: {'; '.join(machines)}.",
+        "Every ratio compares figures measured in the same run of the same stage.",
         "",
+    ]
+    if "extraction" in results:
+        lines += _extraction_md(results["extraction"])
+    if "cold" in results:
+        lines += _cold_md(results["cold"])
+    if "sensor" in results:
+        lines += _sensor_md(results["sensor"])
+    if "scale" in results:
+        lines += _scale_md(results["scale"])
+    return "\n".join(lines)
+
+
+def _extraction_md(result: dict[str, object]) -> list[str]:
+    ext = result["data"]
+    floor_ratio = ext["ours"]["median"] / ext["floor"]["median"]
+    lines = [
         "## Extraction of the deck (28 pages)",
+        "",
+        _when(result),
         "",
         "| what | median s | min s | max s | ratio vs pdfplumber floor | ratio vs pypdfium2 text |",
         "|---|---|---|---|---|---|",
@@ -259,40 +322,60 @@ def main() -> None:
             f"| {label} | {fmt(s)} | {s['median'] / ext['floor']['median']:.2f}x | "
             f"{s['median'] / ext['pdfium']['median']:.1f}x |"
         )
-    lines += [
+    return [
+        *lines,
         "",
         f"Goal ≤ 1.2x the pdfplumber floor: **{'met' if floor_ratio <= 1.2 else 'NOT met'}** ({floor_ratio:.2f}x).",
         "",
+    ]
+
+
+COLD_ORDER = [
+    "process_wall",
+    "interpreter_and_imports",
+    "imports_dagster",
+    "gx_import",
+    "gx_context",
+    "imports_definitions",
+    "run_total",
+    "extraction",
+    "normalize_staging",
+    "gx_validation",
+    "marts",
+    "publish",
+    "run_overhead",
+]
+
+
+def _cold_md(result: dict[str, object]) -> list[str]:
+    cold = result["data"]
+    lines = [
         "## Cold refresh in a new process (fresh warehouse folder), by stage",
+        "",
+        _when(result),
         "",
         "| stage | median s | min s | max s |",
         "|---|---|---|---|",
     ]
-    order = [
-        "process_wall",
-        "interpreter_and_imports",
-        "imports_dagster",
-        "gx_import",
-        "gx_context",
-        "imports_definitions",
-        "run_total",
-        "extraction",
-        "normalize_staging",
-        "gx_validation",
-        "marts",
-        "publish",
-        "run_overhead",
-    ]
-    for key in order + sorted(k for k in cold if k not in order):
+    for key in COLD_ORDER + sorted(k for k in cold if k not in COLD_ORDER):
         if key in cold:
             lines.append(f"| {key} | {fmt(cold[key])} |")
-    lines += [
+    return [
+        *lines,
         "",
         "interpreter_and_imports = process wall − run − GX import − GX context (it includes imports_dagster and "
         "imports_definitions). Stage times are Dagster step durations (start → success) summed per stage; "
         "run_overhead is the run's wall time outside steps.",
         "",
+    ]
+
+
+def _sensor_md(result: dict[str, object]) -> list[str]:
+    tick = result["data"]
+    return [
         "## No-change sensor tick (raw_sources_sensor, cursor = current sha256s)",
+        "",
+        _when(result),
         "",
         "| what | median s | min s | max s |",
         "|---|---|---|---|",
@@ -300,10 +383,18 @@ def main() -> None:
         "",
         f"Goal under 1 s: **{'met' if tick['max'] < 1 else 'NOT met'}**.",
         "",
-        f"## Scale (n={SCALE_RUNS} per point; extraction only, one fresh process per point)",
+    ]
+
+
+def _scale_md(result: dict[str, object]) -> list[str]:
+    rows = result["data"]
+    lines = [
+        "## Scale (extraction only; one fresh process per sample; 1 and 2 workers alternate)",
         "",
-        "| copies | pages | workers | median s | min s | max s | pages/s | peak RSS MB | 2-worker speedup |",
-        "|---|---|---|---|---|---|---|---|---|",
+        _when(result),
+        "",
+        "| copies | pages | workers | n | median s | min s | max s | pages/s | peak RSS MB | 2-worker speedup |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     by = {(r["copies"], r["workers"]): r for r in rows}
     for r in rows:
@@ -311,13 +402,10 @@ def main() -> None:
         if r["workers"] == 2 and (r["copies"], 1) in by:
             speed = f"{by[(r['copies'], 1)]['seconds']['median'] / r['seconds']['median']:.2f}x"
         lines.append(
-            f"| {r['copies']} | {r['pages']} | {r['workers']} | {fmt(r['seconds'])} | {r['pages_per_s']:.1f} | "
-            f"{r['peak_rss_mb']:.0f} | {speed} |"
+            f"| {r['copies']} | {r['pages']} | {r['workers']} | {r['seconds']['n']} | {fmt(r['seconds'])} | "
+            f"{r['pages_per_s']:.1f} | {r['peak_rss_mb']:.0f} | {speed} |"
         )
-    lines += ["", "![seconds and MB against pages](scale.png)", ""]
-    text = "\n".join(lines)
-    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
-    print(text)
+    return [*lines, "", "![seconds and MB against pages](scale.png)", ""]
 
 
 if __name__ == "__main__":
