@@ -1,4 +1,4 @@
-"""Untrusted PDFs: pdfminer.six past CVE-2025-64512, the UI on loopback only, no PDF value in SQL text or paths."""
+"""Untrusted PDFs: pdfminer.six past CVE-2025-64512 and CVE-2025-70559, the UI on loopback only, no PDF value in SQL text or paths."""
 
 import re
 from importlib.metadata import version
@@ -9,16 +9,20 @@ import duckdb
 from pipelines.lib.paths import PROJECT_ROOT
 from tests.support import failure_messages, refresh
 
-CVE_2025_64512_FIXED = 20251107  # pdfminer.six release that stopped unpickling CMaps from untrusted paths
+# pdfminer.six releases: 20251107 stopped unpickling CMaps from paths a PDF names (CVE-2025-64512);
+# 20251230 stopped unpickling CMaps at all, JSON only (CVE-2025-70559, GHSA-f83h-ghpp-7wcc, pdfminer.six#1172).
+CMAP_PICKLE_FIXED = 20251230
 
 
-def test_installed_pdfminer_is_past_the_cmap_pickle_fix():
-    assert int(version("pdfminer.six")) >= CVE_2025_64512_FIXED
+def test_installed_pdfminer_is_past_the_cmap_pickle_fixes():
+    assert int(version("pdfminer.six")) >= CMAP_PICKLE_FIXED
 
 
-def test_lock_pins_pdfminer_past_the_fix():
+def test_lock_and_pyproject_pin_pdfminer_past_the_fixes():
     pins = re.findall(r"^pdfminer-six==(\d+)", (PROJECT_ROOT / "requirements.lock").read_text(), flags=re.M)
-    assert pins and all(int(p) >= CVE_2025_64512_FIXED for p in pins)
+    assert pins and all(int(p) >= CMAP_PICKLE_FIXED for p in pins)
+    floor = re.findall(r'"pdfminer\.six>=(\d+)"', (PROJECT_ROOT / "pyproject.toml").read_text())
+    assert floor and int(floor[0]) >= CMAP_PICKLE_FIXED
 
 
 def test_ui_listens_on_loopback_only():
