@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from bench.dagster_parallel import backfill
 from bench.document_partitions import DOCUMENTS, CorpusSettings, document_extract
@@ -67,6 +68,7 @@ def test_a_broken_partition_fails_naming_its_file_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+@pytest.mark.slow
 def test_backfill_runs_every_partition_in_its_own_process(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
