@@ -69,11 +69,12 @@ def test_a_broken_partition_fails_naming_its_file_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.slow
-def test_backfill_runs_every_partition_in_its_own_process(tmp_path):
+@pytest.mark.parametrize(("workers", "batched", "runs"), [(2, False, 2), (1, True, 1)])
+def test_backfill_materializes_every_partition(tmp_path, workers, batched, runs):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("deck_a", "deck_b"):
         shutil.copy(DECK, corpus / f"{name}.pdf")
-    outcome = backfill(corpus, workers=2)
+    outcome = backfill(corpus, workers=workers, batched=batched)
+    assert outcome["runs"] == runs
     assert outcome["cells_per_document"] == sum(CELLS_PER_TABLE.values())
-    assert outcome["wall"] > 0
