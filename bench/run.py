@@ -79,6 +79,17 @@ def pdfium_text() -> None:
 # ---- 3: cold refresh -------------------------------------------------------------------------------------------
 
 
+def make_run_wall(env: dict[str, str]) -> float:
+    """`make run` itself, end to end, into a fresh warehouse and a fresh Dagster instance (venv populated)."""
+    with tempfile.TemporaryDirectory(prefix="bench_make_") as tmp:
+        run_env = {**env, "PIPELINES_WAREHOUSE_DIR": f"{tmp}/warehouse", "DAGSTER_HOME": f"{tmp}/dagster_home"}
+        t = time.perf_counter()
+        subprocess.run(
+            ["make", "--no-print-directory", "run"], cwd=PROJECT_ROOT, env=run_env, capture_output=True, check=True
+        )
+        return time.perf_counter() - t
+
+
 def cold_refresh() -> dict[str, dict[str, float]]:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "GX_ANALYTICS_ENABLED": "False"}
     rows: list[dict[str, float]] = []
@@ -96,6 +107,7 @@ def cold_refresh() -> dict[str, dict[str, float]]:
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row["process_wall"] = wall
         row["interpreter_and_imports"] = wall - row["run_total"] - row["gx_import"] - row["gx_context"]
+        row["make_run_wall"] = make_run_wall(env)
         rows.append(row)
     keys = [k for k in rows[0] if k != "success"]
     return {k: stats([r.get(k, 0.0) for r in rows]) for k in keys}
@@ -331,6 +343,7 @@ def _extraction_md(result: dict[str, object]) -> list[str]:
 
 
 COLD_ORDER = [
+    "make_run_wall",
     "process_wall",
     "interpreter_and_imports",
     "imports_dagster",
@@ -363,6 +376,8 @@ def _cold_md(result: dict[str, object]) -> list[str]:
     return [
         *lines,
         "",
+        "make_run_wall is `make run` itself (venv present) into a fresh warehouse folder and a fresh DAGSTER_HOME; "
+        "the other rows come from `python -m bench.cold_run` in a new process, alternating with it. "
         "interpreter_and_imports = process wall − run − GX import − GX context (it includes imports_dagster and "
         "imports_definitions). Stage times are Dagster step durations (start → success) summed per stage; "
         "run_overhead is the run's wall time outside steps.",
@@ -405,7 +420,28 @@ def _scale_md(result: dict[str, object]) -> list[str]:
             f"| {r['copies']} | {r['pages']} | {r['workers']} | {r['seconds']['n']} | {fmt(r['seconds'])} | "
             f"{r['pages_per_s']:.1f} | {r['peak_rss_mb']:.0f} | {speed} |"
         )
-    return [*lines, "", "![seconds and MB against pages](scale.png)", ""]
+    return [*lines, "", *_scale_verdicts(rows), "", "![seconds and MB against pages](scale.png)", ""]
+
+
+def _scale_verdicts(rows: list[dict[str, object]]) -> list[str]:
+    """Linear cost (seconds per page across corpus sizes) and flat memory (peak RSS across sizes), per worker count."""
+    out = []
+    for workers in sorted({r["workers"] for r in rows}):
+        pts = sorted((r for r in rows if r["workers"] == workers), key=lambda r: r["pages"])
+        per_kpage = {r["copies"]: 1000 * r["seconds"]["median"] / r["pages"] for r in pts}
+        steady = [v for c, v in per_kpage.items() if c >= 10] or list(per_kpage.values())
+        spread = max(steady) / min(steady)
+        rss = [r["peak_rss_mb"] for r in pts]
+        growth = (rss[-1] - rss[0]) / rss[0]
+        out.append(
+            f"- {workers} worker(s): seconds per 1,000 pages "
+            + ", ".join(f"{v:.0f} ({c} copies)" for c, v in per_kpage.items())
+            + f"; from 10 copies up the largest is {spread:.2f}x the smallest: "
+            f"**{'linear' if spread <= 1.25 else 'NOT linear'}** (≤ 1.25x). Peak RSS {rss[0]:.0f} → {rss[-1]:.0f} MB "
+            f"({growth:+.0%}) from {pts[0]['pages']} to {pts[-1]['pages']} pages: "
+            f"**{'flat' if growth <= 0.10 else 'NOT flat'}** (≤ +10%)."
+        )
+    return out
 
 
 if __name__ == "__main__":
