@@ -192,3 +192,22 @@ def test_budget_by_section_sums_the_listed_programs(published):
         (2005, "(2)", 2, 201.3, 568.0),
         (2005, "(3)", 2, 24.3, 568.0),
     ]
+
+
+def test_no_text_value_is_a_missing_value_written_as_text(published):
+    """A NULL must stay NULL through pandas: never 'nan', 'None' or '<NA>' in any VARCHAR column of any table."""
+    _, wh, _ = published
+    con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'"
+    ).fetchall()
+    assert len(columns) > 50
+    found = {}
+    for schema, name, column in columns:
+        n = con.execute(
+            f'select count(*) from "{schema}"."{name}" where "{column}" in (?, ?, ?, ?, ?)',
+            ["nan", "NaN", "None", "<NA>", "NaT"],
+        ).fetchall()[0][0]
+        if n:
+            found[f"{schema}.{name}.{column}"] = n
+    assert found == {}

@@ -20,6 +20,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import Money, NormalizeError, clean_text, fiscal_year, parse_money
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.budget_items")
@@ -41,19 +42,6 @@ PREVIOUS_HEADER = re.compile(r"\([^()]*年度予算\)")
 SECTION = re.compile(r"\(\d+\)\S.*")
 TOTAL_PROGRAM = re.compile(r".+計画関連施策")
 """Label of the row that totals the plan's related programs (産業クラスター計画関連施策)."""
-
-_DTYPES: dict[str, Any] = {
-    "document_id": "str",
-    "fiscal_year": "Int64",
-    "section": "str",
-    "program": "str",
-    "amount_oku_yen": object,
-    "amount_yen": "Int64",
-    "is_new": bool,
-    "is_total": bool,
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 
 @dataclass(frozen=True)
@@ -161,7 +149,7 @@ def build_budget_items(raw: RawLayer) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for t in raw.tables_of(FAMILY).itertuples():
         rows.extend(_table_rows(raw, str(t.document_id), str(t.table_id), int(t.page), str(t.title)))
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)
 
 

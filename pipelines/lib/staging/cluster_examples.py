@@ -17,6 +17,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import Count, NormalizeError, clean_text, find_counts
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.registry import PASSAGE_FAMILIES
 
@@ -29,15 +30,6 @@ _HEADING = re.compile(r"活動事例\s*[0-9]+\s*[:：]\s*(?P<name>.+)")
 # A number (or a garbled stand-in) left right before a counter word once the parsed counts are cut out.
 _UNREAD = re.compile(r"[0-9?？]+\s*(?:社|機関|団体|件|大学|校|名|人)")
 _MARKER = re.compile(r"[*※]\s*[0-9]+")
-DTYPES = {
-    "document_id": "str",
-    "example": "str",
-    "metric": "str",
-    "value": "float64",
-    "qualifier": "str",
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 
 @dataclass(frozen=True)
@@ -167,6 +159,5 @@ def build_cluster_examples(raw: RawLayer) -> pd.DataFrame:
         for (document_id, passage_id), group in blocks.groupby(["document_id", "passage_id"], sort=True):
             group = group.sort_values(["page", "block_idx"])
             rows += _example_rows(group, str(document_id), str(passage_id), fallback.get(str(passage_id)))
-    df = pd.DataFrame(rows, columns=TABLE.column_names)
-    df = df.astype(DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)

@@ -9,6 +9,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, find_years
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 SPEC = table("staging.cluster_history_events")
@@ -49,5 +50,4 @@ def build_cluster_history_events(raw: RawLayer) -> pd.DataFrame:
                     }
                 )
                 event_idx += 1
-    df = pd.DataFrame(rows, columns=SPEC.column_names)
-    return df.astype({"start_year": "Int64", "end_year": "Int64", "event_idx": "int64", "source_page": "int64"})
+    return typed_frame(rows, SPEC)

@@ -30,7 +30,8 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, clean_text, find_areas, find_counts, find_percents, find_years
 from pipelines.lib.schema import table
-from pipelines.lib.staging.overseas_clusters import ClusterRow, cluster_rows, typed_frame
+from pipelines.lib.staging.frames import typed_frame
+from pipelines.lib.staging.overseas_clusters import ClusterRow, cluster_rows
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.cluster_metrics")

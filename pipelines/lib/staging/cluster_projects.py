@@ -18,17 +18,10 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import clean_text
 from pipelines.lib.schema import table
 from pipelines.lib.staging.field_strategies import FAMILY, field_of
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.cluster_projects")
-DTYPES = {
-    "document_id": "str",
-    "project_name": "str",
-    "region": "str",
-    "field": "str",
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 # The METI regional bureaus (経済産業局) a '(…)' prefix may name.
 BUREAUS = ("北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州", "沖縄")
@@ -111,7 +104,7 @@ def build_cluster_projects(raw: RawLayer) -> pd.DataFrame:
                         "source_page": page,
                     }
                 )
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(DTYPES)
+    df = typed_frame(rows, TABLE)
     dup = df.duplicated(list(TABLE.key))
     if dup.any():
         r = df[dup].iloc[0]

@@ -17,20 +17,12 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import clean_text
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.registry import FIELD_SLUGS
 
 TABLE = table("staging.field_strategies")
 FAMILY = "field_strategy"
-DTYPES = {
-    "document_id": "str",
-    "field": "str",
-    "aspect": "str",
-    "item_idx": "Int64",
-    "text": "str",
-    "subgroup": "str",
-    "source_page": "Int64",
-}
 
 # Row label (newlines removed, text before the first ・ sub-bullet) → aspect.
 ASPECTS: dict[str, str] = {
@@ -133,5 +125,5 @@ def build_field_strategies(raw: RawLayer) -> pd.DataFrame:
     tables = raw.tables_of(FAMILY)
     for _, t in tables.iterrows():
         rows += _table_rows(raw, t)
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)

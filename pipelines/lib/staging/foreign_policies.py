@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError, TableHeaderError
 from pipelines.lib.normalize import NormalizeError, clean_text, find_money, parse_duration_years, parse_years
 from pipelines.lib.schema import table
-from pipelines.lib.staging.overseas_clusters import typed_frame
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 FAMILY = "foreign_policies"

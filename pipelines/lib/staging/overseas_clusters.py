@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError, TableHeaderError
-from pipelines.lib.schema import Table, table
+from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 FAMILY = "overseas_clusters"
@@ -83,31 +82,6 @@ def cluster_rows(raw: RawLayer) -> Iterator[ClusterRow]:
                 )
             cells["country"] = country
             yield ClusterRow(document_id, table_id, page, row_idx, f"{table_id}_r{row_idx}", cells, dict(columns))
-
-
-def typed_frame(rows: Sequence[Mapping[str, Any]], spec: Table) -> pd.DataFrame:
-    """A frame with exactly the registry's columns, in order, with dtypes that DuckDB stores exactly.
-
-    INTEGER/BIGINT -> Int64, DOUBLE -> float64, DECIMAL -> decimal.Decimal objects, BOOLEAN -> bool
-    (boolean if it holds nulls), VARCHAR -> str with nulls kept as missing.
-    """
-    df = pd.DataFrame(list(rows), columns=spec.column_names)
-    for col in spec.columns:
-        kind = col.type.upper()
-        s = df[col.name]
-        if kind in ("INTEGER", "BIGINT"):
-            df[col.name] = s.astype("Int64")
-        elif kind == "DOUBLE":
-            df[col.name] = s.astype("float64")
-        elif kind.startswith("DECIMAL"):
-            df[col.name] = pd.Series(
-                [v if v is None or isinstance(v, Decimal) else Decimal(str(v)) for v in s], index=df.index, dtype=object
-            )
-        elif kind == "BOOLEAN":
-            df[col.name] = s.astype("boolean" if s.isna().any() else "bool")
-        else:
-            df[col.name] = pd.Series([None if v is None else str(v) for v in s], index=df.index, dtype="str")
-    return df
 
 
 def build_overseas_clusters(raw: RawLayer) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, clean_text, parse_years
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.plan_periods")
@@ -29,17 +30,6 @@ HEADING = re.compile(
 """A period heading, <第Ⅱ期(2006～10)～産業クラスターの成長期～>, with spaces removed."""
 HEADING_START = re.compile(r"<第\S期")
 """A paragraph that starts like a period heading must parse as one, or the build fails."""
-
-_DTYPES: dict[str, Any] = {
-    "document_id": "str",
-    "period": "Int64",
-    "label": "str",
-    "name": "str",
-    "start_year": "Int64",
-    "end_year": "Int64",
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 
 def _error(block: Any, reason: str) -> CellValueError:
@@ -79,5 +69,5 @@ def build_plan_periods(raw: RawLayer) -> pd.DataFrame:
     """One row per plan period heading of the target_ranges passage, for every document."""
     blocks = raw.blocks(PASSAGE)
     rows = [] if blocks.empty else [r for b in blocks.itertuples() if (r := _row(b)) is not None]
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)

@@ -21,6 +21,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, parse_count, parse_percent
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.program_outcomes")
@@ -63,17 +64,6 @@ AS_OF = re.compile(r"[0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}日)?現在")
 
 _NUMBER_WITH_COUNTER = re.compile(r"[0-9?？][0-9,.?？]*(?:社|大学)")
 """Anything in running text that looks like a count of companies or universities; each must be read."""
-
-_DTYPES: dict[str, Any] = {
-    "document_id": "str",
-    "metric": "str",
-    "value": "float64",
-    "unit": "str",
-    "qualifier": "str",
-    "as_of": "str",
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 
 @dataclass(frozen=True)
@@ -220,5 +210,5 @@ def build_program_outcomes(raw: RawLayer) -> pd.DataFrame:
                 f"{row['metric']} is printed twice (also {seen[key]['raw_text']!r} on page {seen[key]['source_page']})",
             )
         seen[key] = row
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)

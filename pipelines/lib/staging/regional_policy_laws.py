@@ -19,6 +19,7 @@ import pandas as pd
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, YearSpan, clean_text, parse_years
 from pipelines.lib.schema import table
+from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.regional_policy_laws")
@@ -32,18 +33,6 @@ LAW_LINE = re.compile(r"・(?P<name>[^()・]+法)\((?P<years>[^()]+)\)")
 """A law bullet: ・<name>法(<years>)."""
 LAW_BULLET = re.compile(r"・[^()]*法")
 """A bullet that names a law: it must then parse as LAW_LINE, or the build fails."""
-
-_DTYPES: dict[str, Any] = {
-    "document_id": "str",
-    "law_name": "str",
-    "start_year": "Int64",
-    "end_year": "Int64",
-    "era": "str",
-    "era_start_year": "Int64",
-    "era_end_year": "Int64",
-    "raw_text": "str",
-    "source_page": "Int64",
-}
 
 
 def _error(block: Any, text: str, reason: str) -> CellValueError:
@@ -109,5 +98,5 @@ def build_regional_policy_laws(raw: RawLayer) -> pd.DataFrame:
                 raise _error(first, str(first.text), f"a framed box needs one era label, found {len(labels)}")
             for body in bodies:
                 rows.extend(_box_rows(labels[0], body))
-    df = pd.DataFrame(rows, columns=TABLE.column_names).astype(_DTYPES)
+    df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)

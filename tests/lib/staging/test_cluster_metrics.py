@@ -34,27 +34,27 @@ def test_columns_are_the_registry_columns(metrics):
 
 
 # Read off the slides. Footnotes: その1 *1 2003 *2 1999 *3 1997 *4 2004 *5 1998; その2 *1 2002 *2 2003 *3 2004.
-# (cluster, metric, value, qualifier, as_of_year, scope, page)
+# (cluster, metric, value, qualifier, as_of_year, scope, page); scope None = the cell names no scope (NULL).
 HAND_READ = [
     (SV, "population", 2_300_000, "approx", 2003, "サンタクララ郡", 3),  # 人口約230万人(サンタクララ郡)*1
     (SV, "area_km2", 750, "approx", None, None, 3),  # 南北50km東西15km程度
     (SV, "companies", 5000, "approx", 1997, "ハイテク企業", 3),  # ハイテク企業約5000社 (…)*3。
     (AUSTIN, "workforce", 100_000, "approx", 1999, "主にハイテク関連企業", 3),  # 就業人口約10万人(…)*2
-    (AUSTIN, "companies", 1750, "approx", 1999, None, 3),  # ハイテク関連企業数:約1750社*2
+    (AUSTIN, "companies", 1750, "approx", 1999, "デル社などハイテク関連企業", 3),  # …企業数:約1750社*2
     (BOSTON, "population", 700_000, "approx", 2004, "ボストン市+ケンブリッジ市", 3),
     (BOSTON, "bio_companies", 250, "exact", 1997, "バイオ関連企業", 3),  # 250社(全米の18%)。*3
     (RTP, "workforce", 40_000, "approx", 1999, None, 3),  # 就業人口約4万人*2
     (RTP, "ventures", 140, "approx", 2003, "バイオベンチャー", 3),  # バイオベンチャー約140社*1
-    (RTP, "area_km2", 600, "approx", None, None, 3),  # およそ東西30km、南北20km
+    (RTP, "area_km2", 600, "approx", None, "ローリー、ダーラム、チャペルヒルの3都市", 3),  # (およそ東西30km、南北20km…)
     (CAMBRIDGE, "workforce", 32_000, "at_least", 1998, None, 3),  # 就業人口3.2万人強*5
     (CAMBRIDGE, "bio_companies", 150, "approx", 1998, "バイオ関連企業", 3),  # 約150社*5
     (NE_ENGLAND, "population", 2_600_000, "approx", None, None, 3),
-    (NE_ENGLAND, "employees", 13_000, "approx", None, None, 3),  # 雇用は13000人ほど
+    (NE_ENGLAND, "employees", 13_000, "approx", None, "ハイテク関連新事業で創出した雇用", 3),  # …雇用は13000人ほど
     (MUNICH, "population", 1_300_000, "approx", None, "ミュンヘン市", 4),  # ミュンヘン市は人口約130万人
     (MUNICH, "bio_companies", 100, "approx", 2002, "バイオ関連企業", 4),  # 100社ほどのバイオ関連企業 … *1
     (OULU, "population", 124_000, "approx", 2003, None, 4),  # 人口約12.4万人*2
     (OULU, "employees", 7500, "at_least", 2003, "Technopolis入居企業", 4),  # …働いているのは7500人以上*2
-    (OULU, "companies", 500, "at_least", None, None, 4),  # ハイテク企業は500以上
+    (OULU, "companies", 500, "at_least", None, "Technopolisに入居しているハイテク企業", 4),  # …ハイテク企業は500以上
     (SOPHIA, "area_km2", 24, "approx", None, None, 4),  # 約24平方キロメートル
     (SOPHIA, "employees", 22_000, "exact", None, None, 4),  # 従業員2.2万人
     (SOPHIA, "companies", 1100, "approx", None, None, 4),  # 企業数は約1100。
@@ -63,7 +63,7 @@ HAND_READ = [
     (DAEDEOK, "area_km2", 25, "approx", None, None, 4),  # 約5キロ四方
     (DAEDEOK, "population", 1_300_000, "approx", None, "大田市", 4),  # 大田市の人口は約130万人
     (ZGC, "area_km2", 340, "exact", None, "北京北西部", 4),  # 北京北西部の340平方キロメートル
-    (ZGC, "employees", 360_000, "at_least", 2002, None, 4),  # 企業には36万人以上が勤める*1
+    (ZGC, "employees", 360_000, "at_least", 2002, "企業", 4),  # 企業には36万人以上が勤める*1
     (ZGC, "companies", 10_000, "exact", 2004, None, 4),  # 企業数は、1万社。… *3
 ]
 
@@ -74,8 +74,7 @@ def test_quantities_match_the_slides(metrics, cluster_id, metric, value, qualifi
     assert row["value"] == value
     assert row["qualifier"] == qualifier
     assert (None if pd.isna(row["as_of_year"]) else row["as_of_year"]) == year
-    if scope is not None:
-        assert row["scope"] == scope
+    assert (None if pd.isna(row["scope"]) else row["scope"]) == scope  # no scope is NULL, never the text 'nan'
     assert row["source_page"] == page
     assert row["document_id"] == DOC
 
