@@ -288,8 +288,16 @@ def main() -> None:
     print(text)
 
 
-def _when(result: dict[str, object]) -> str:
-    return f"Measured {result['measured_at']}; median of {result['runs']} runs unless n says otherwise."
+def _section(title: str, result: dict[str, object], columns: list[str]) -> list[str]:
+    """A section heading, when it was measured, and the header of its table."""
+    return [
+        f"## {title}",
+        "",
+        f"Measured {result['measured_at']}; median of {result['runs']} runs unless n says otherwise.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
 
 
 def render(results: dict[str, dict[str, object]]) -> str:
@@ -316,14 +324,11 @@ def render(results: dict[str, dict[str, object]]) -> str:
 def _extraction_md(result: dict[str, object]) -> list[str]:
     ext = result["data"]
     floor_ratio = ext["ours"]["median"] / ext["floor"]["median"]
-    lines = [
-        "## Extraction of the deck (28 pages)",
-        "",
-        _when(result),
-        "",
-        "| what | median s | min s | max s | ratio vs pdfplumber floor | ratio vs pypdfium2 text |",
-        "|---|---|---|---|---|---|",
-    ]
+    lines = _section(
+        "Extraction of the deck (28 pages)",
+        result,
+        ["what", "median s", "min s", "max s", "ratio vs pdfplumber floor", "ratio vs pypdfium2 text"],
+    )
     for key, label in (
         ("ours", "extract_document (all tables + passages, provenance)"),
         ("floor", "pdfplumber find_tables + extract, no processing (floor)"),
@@ -362,14 +367,11 @@ COLD_ORDER = [
 
 def _cold_md(result: dict[str, object]) -> list[str]:
     cold = result["data"]
-    lines = [
-        "## Cold refresh in a new process (fresh warehouse folder), by stage",
-        "",
-        _when(result),
-        "",
-        "| stage | median s | min s | max s |",
-        "|---|---|---|---|",
-    ]
+    lines = _section(
+        "Cold refresh in a new process (fresh warehouse folder), by stage",
+        result,
+        ["stage", "median s", "min s", "max s"],
+    )
     for key in COLD_ORDER + sorted(k for k in cold if k not in COLD_ORDER):
         if key in cold:
             lines.append(f"| {key} | {fmt(cold[key])} |")
@@ -388,12 +390,11 @@ def _cold_md(result: dict[str, object]) -> list[str]:
 def _sensor_md(result: dict[str, object]) -> list[str]:
     tick = result["data"]
     return [
-        "## No-change sensor tick (raw_sources_sensor, cursor = current sha256s)",
-        "",
-        _when(result),
-        "",
-        "| what | median s | min s | max s |",
-        "|---|---|---|---|",
+        *_section(
+            "No-change sensor tick (raw_sources_sensor, cursor = current sha256s)",
+            result,
+            ["what", "median s", "min s", "max s"],
+        ),
         f"| one evaluation (n={tick['n']}) | {fmt(tick)} |",
         "",
         f"Goal under 1 s: **{'met' if tick['max'] < 1 else 'NOT met'}**.",
@@ -403,14 +404,22 @@ def _sensor_md(result: dict[str, object]) -> list[str]:
 
 def _scale_md(result: dict[str, object]) -> list[str]:
     rows = result["data"]
-    lines = [
-        "## Scale (extraction only; one fresh process per sample; 1 and 2 workers alternate)",
-        "",
-        _when(result),
-        "",
-        "| copies | pages | workers | n | median s | min s | max s | pages/s | peak RSS MB | 2-worker speedup |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    lines = _section(
+        "Scale (extraction only; one fresh process per sample; 1 and 2 workers alternate)",
+        result,
+        [
+            "copies",
+            "pages",
+            "workers",
+            "n",
+            "median s",
+            "min s",
+            "max s",
+            "pages/s",
+            "peak RSS MB",
+            "2-worker speedup",
+        ],
+    )
     by = {(r["copies"], r["workers"]): r for r in rows}
     for r in rows:
         speed = ""
