@@ -66,7 +66,11 @@ def document_extract(context: dg.AssetExecutionContext, corpus: CorpusSettings) 
         context.log.info(f"{pdf.name}: {counts}")
         totals = {name: totals[name] + counts[name] for name in FRAMES}
     return dg.MaterializeResult(
-        metadata={"documents": len(context.partition_keys), **{f"{name}_rows": n for name, n in totals.items()}}
+        metadata={
+            "dagster/row_count": totals["table_cells"],
+            "documents": len(context.partition_keys),
+            **{f"{name}_rows": n for name, n in totals.items()},
+        }
     )
 
 
