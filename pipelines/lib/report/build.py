@@ -43,16 +43,28 @@ def report_path(paths: WarehousePaths) -> Path:
 
 
 def render_charts(data: ReportData) -> tuple[list[ChartImage], dict[str, bytes]]:
-    """Every chart whose mart exists, as SVG for the page and PNG for Dagster; fails on a missing glyph."""
+    """Every chart whose mart exists, as SVG for the page and PNG for Dagster; fails on a missing glyph.
+
+    Each chart draws one document: with several documents (editions) every chart appears once per document,
+    titled with its document_id; a chart whose mart has no rows for a document is left out for it.
+    """
+    missing = [f"chart {c.id} needs marts.{c.mart}" for c in CHARTS if c.mart not in data.marts]
+    if missing:
+        raise ValueError(f"{'; '.join(missing)}, which the warehouse lacks")
+    documents = data.document_ids()
+    parts = [(None, data)] if len(documents) <= 1 else [(d, data.for_document(d)) for d in documents]
     images, pngs = [], {}
     with report_style():
-        for chart in CHARTS:
-            if chart.mart not in data.marts:
-                raise ValueError(f"chart {chart.id} needs marts.{chart.mart}, which the warehouse lacks")
-            fig = chart.draw(data)
-            check_glyphs(fig, chart.id)
-            images.append(ChartImage(chart.id, chart.title, chart.mart, to_svg(fig), chart.draw.__doc__ or chart.title))
-            pngs[chart.id] = to_png(fig)
+        for document_id, part in parts:
+            for chart in CHARTS:
+                if not part.marts[chart.mart].rows:
+                    continue
+                chart_id = chart.id if document_id is None else f"{chart.id}-{document_id}"
+                title = chart.title if document_id is None else f"{chart.title} [{document_id}]"
+                fig = chart.draw(part)
+                check_glyphs(fig, chart_id)
+                images.append(ChartImage(chart_id, title, chart.mart, to_svg(fig), chart.draw.__doc__ or title))
+                pngs[chart_id] = to_png(fig)
     return images, pngs
 
 

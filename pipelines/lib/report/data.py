@@ -43,6 +43,22 @@ class MartData:
         """The rows as a DataFrame (object columns; charts convert what they plot)."""
         return pd.DataFrame(list(self.rows), columns=[c.name for c in self.columns], dtype=object)
 
+    def document_ids(self) -> set[str]:
+        """The document_id values of the rows (none if the mart has no document_id column)."""
+        names = [c.name for c in self.columns]
+        if "document_id" not in names:
+            return set()
+        i = names.index("document_id")
+        return {str(r[i]) for r in self.rows}
+
+    def for_document(self, document_id: str) -> MartData:
+        """Only the rows of one document (all rows if the mart has no document_id column)."""
+        names = [c.name for c in self.columns]
+        if "document_id" not in names:
+            return self
+        i = names.index("document_id")
+        return MartData(self.name, self.description, self.columns, tuple(r for r in self.rows if r[i] == document_id))
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -59,6 +75,17 @@ class ReportData:
     marts: dict[str, MartData]
     cluster_metrics: pd.DataFrame
     run: RunInfo
+
+    def document_ids(self) -> list[str]:
+        """Every document with rows in a mart, sorted."""
+        return sorted(set().union(*(m.document_ids() for m in self.marts.values())))
+
+    def for_document(self, document_id: str) -> ReportData:
+        """The marts and metrics of one document: what each chart draws, so editions never mix in one chart."""
+        metrics = self.cluster_metrics
+        if "document_id" in metrics.columns:
+            metrics = metrics[metrics["document_id"] == document_id]
+        return ReportData({n: m.for_document(document_id) for n, m in self.marts.items()}, metrics, self.run)
 
 
 def _quote_ident(name: str) -> str:

@@ -135,7 +135,7 @@ def page(
     """The whole HTML document."""
     charted = {c.mart for c in charts}
     by_name = {m.name: m for m in marts}
-    nav = "".join(f'<li><a href="#chart-{c.id}">{html.escape(c.title)}</a></li>' for c in charts)
+    nav = "".join(f'<li><a href="#chart-{html.escape(c.id)}">{html.escape(c.title)}</a></li>' for c in charts)
     nav += "".join(
         f'<li><a href="#table-{m.name}">marts.{html.escape(m.name)}</a></li>' for m in marts if m.name not in charted
     )
