@@ -59,12 +59,14 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
     owners=["team:data-engineering"],
 )
 def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
-    """Great Expectations Data Docs of every staging suite and its latest result on the published warehouse."""
+    """GX Data Docs of every staging suite and its result on the published warehouse; rebuilt when either changes."""
     paths = settings.warehouse()
     con = duckdb.connect(str(paths.published), read_only=True)
     try:
         frames = {st.name: read_table(con, st.spec) for st in STAGING}
     finally:
         con.close()
-    index = build_data_docs(frames, paths.data_docs)
-    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index)), "suites": len(frames)})
+    docs = build_data_docs(frames, paths.data_docs)
+    return dg.MaterializeResult(
+        metadata={"index": dg.MetadataValue.path(str(docs.index)), "suites": len(frames), "rebuilt": docs.rebuilt}
+    )

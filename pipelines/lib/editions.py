@@ -17,7 +17,6 @@ Editions of the same deck are paired by `marts.edition_changes` (see pipelines/s
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,7 @@ import pandas as pd
 
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table, table
-from pipelines.lib.validate import ValidationSummary, load_suite_dict, validate_frame
+from pipelines.lib.validate import ValidationSummary, load_suite_dict, rows_fingerprint, validate_frame
 from pipelines.lib.warehouse import write_table
 
 EXTRACTIONS = table("meta.extractions")
@@ -101,13 +100,6 @@ def record_extractions(con: duckdb.DuckDBPyConnection, current: dict[str, str], 
 
 
 # ---- per-document validation ---------------------------------------------------------------------
-
-
-def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any]) -> str:
-    """sha256 of a frame's rows (order-independent) and of the suite that judges them."""
-    lines = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in df.itertuples(index=False))
-    payload = json.dumps(suite, sort_keys=True, default=str) + "\n" + "\n".join(lines)
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass

@@ -6,6 +6,7 @@ lazily, once per process (it takes seconds), with its analytics switched off bef
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -185,15 +186,47 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: Path | None = None) -> Path:
+def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any]) -> str:
+    """sha256 of a frame's rows (order-independent) and of the suite that judges them."""
+    lines = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in df.itertuples(index=False))
+    payload = json.dumps(suite, sort_keys=True, default=str) + "\n" + "\n".join(lines)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+DATA_DOCS_INPUTS = ".inputs.sha256"
+"""File in the Data Docs folder naming what the site was built from (tables, suites, GX version)."""
+
+
+@dataclass(frozen=True)
+class DataDocs:
+    """The Data Docs site: its index page and whether this call rebuilt it."""
+
+    index: Path
+    rebuilt: bool
+
+
+def data_docs_inputs(frames: dict[str, pd.DataFrame], directory: Path | None = None) -> str:
+    """sha256 of every table's rows with its suite, and of the installed GX version."""
+    from importlib.metadata import version
+
+    parts = [f"great_expectations {version('great_expectations')}"]
+    parts += [f"{name} {rows_fingerprint(df, load_suite_dict(name, directory))}" for name, df in sorted(frames.items())]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: Path | None = None) -> DataDocs:
     """Validate each table against its suite and render GX Data Docs into out_dir (swapped in whole).
 
-    Returns the path of the site's index.html. A fresh ephemeral context is used so the docs show exactly
-    these suites and these results.
+    A fresh ephemeral context is used so the docs show exactly these suites and these results. When the
+    site in out_dir was built from the same rows, suites and GX version, it is left as it is (no GX run).
     """
     import shutil
     import tempfile
 
+    inputs = data_docs_inputs(frames, directory)
+    stamp = out_dir / DATA_DOCS_INPUTS
+    if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
+        return DataDocs(out_dir / "index.html", rebuilt=False)
     gx = _gx()
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -218,12 +251,13 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
             definition.run(batch_parameters={"dataframe": gx_compatible(df)})
         ctx.build_data_docs(site_names=["warehouse"])
     _add_offline_index(build / "index.html", sorted(frames))
+    (build / DATA_DOCS_INPUTS).write_text(inputs + "\n", encoding="utf-8")
     old = out_dir.with_name(out_dir.name + ".old")
     if out_dir.exists():
         out_dir.replace(old)
     build.replace(out_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return out_dir / "index.html"
+    return DataDocs(out_dir / "index.html", rebuilt=True)
 
 
 def _add_offline_index(index: Path, suites: list[str]) -> None:

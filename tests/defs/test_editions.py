@@ -120,6 +120,8 @@ def test_only_the_new_edition_is_extracted_and_validated(two_editions):
     for e in evaluations:
         assert e.metadata["documents_validated"].value == [SECOND], e.asset_check_key
         assert e.metadata["documents_skipped"].value == [FIRST], e.asset_check_key
+    assert _metadata(first, ["data_docs"])["rebuilt"].value is True
+    assert _metadata(second, ["data_docs"])["rebuilt"].value is True  # a new document's rows
 
 
 def test_marts_cover_both_documents(two_editions):

@@ -162,6 +162,9 @@ def test_refresh_is_deterministic_and_tolerates_a_read_write_reader(published, t
         ), name
     # The reader held the file read-write, so its history could not be read: the new run is recorded anyway.
     assert [r[0] for r in b.execute("select run_id from meta.runs").fetchall()] == [result.run_id]
+    # Same rows, same suites: the copied Data Docs site is kept, not rebuilt.
+    [docs] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["data_docs"])]
+    assert docs.materialization.metadata["rebuilt"].value is False
 
 
 def test_data_docs_list_every_suite(published):

@@ -70,3 +70,29 @@ def test_every_shipped_suite_matches_the_registry_columns():
         first = suite["expectations"][0]
         assert first["type"] == "expect_table_columns_to_match_ordered_list", st.name
         assert first["kwargs"]["column_list"] == st.spec.column_names, st.name
+
+
+def test_data_docs_are_rebuilt_only_when_rows_or_suite_change(tmp_path):
+    from pipelines.lib.validate import build_data_docs
+
+    (tmp_path / "suites").mkdir()
+    suites = write(tmp_path / "suites", "s", {"name": "s", "expectations": [NOT_NULL]})
+    out = tmp_path / "site" / "data_docs"
+    first = build_data_docs({"s": FRAME}, out, suites)
+    assert first.rebuilt and first.index.exists()
+    marker = out / "marker"
+    marker.write_text("the same folder", encoding="utf-8")
+
+    again = build_data_docs({"s": FRAME.iloc[::-1]}, out, suites)  # same rows, other order
+    assert not again.rebuilt and marker.exists()
+
+    changed = build_data_docs({"s": FRAME.assign(oku_yen=[137.2, 23.0])}, out, suites)
+    assert changed.rebuilt and not marker.exists()
+    (out / "marker").write_text("x", encoding="utf-8")
+
+    write(suites, "s", {"name": "s", "expectations": [NOT_NULL, {**NOT_NULL, "kwargs": {"column": "oku_yen"}}]})
+    assert build_data_docs({"s": FRAME.assign(oku_yen=[137.2, 23.0])}, out, suites).rebuilt
+    assert not (out / "marker").exists()
+
+
+NOT_NULL = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}}

@@ -1,4 +1,4 @@
-"""Untrusted PDFs: pdfminer.six past CVE-2025-64512 and CVE-2025-70559, the UI on loopback only, no PDF value in SQL text or paths."""
+"""Untrusted PDFs: pdfminer.six past the CMap pickle CVEs, the UI on loopback only, no PDF value in SQL or paths."""
 
 import re
 from importlib.metadata import version
