@@ -264,13 +264,28 @@ def measure(stages: list[str], previous: dict[str, dict[str, object]]) -> dict[s
     results = {k: v for k, v in previous.items() if k in STAGES}
     for stage in stages:
         print(f"{stage} ...", flush=True)
+        now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        data = MEASURE[stage]()
+        if stage == "scale":
+            before = results.get("scale", {})
+            data = merge_scale_rows(before.get("data", []), data, now, str(before.get("measured_at", "earlier")))
         results[stage] = {
-            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "measured_at": now,
             "machine": machine(),
             "runs": SCALE_RUNS if stage == "scale" else RUNS,
-            "data": MEASURE[stage](),
+            "data": data,
         }
     return results
+
+
+def merge_scale_rows(
+    old: list[dict[str, object]], new: list[dict[str, object]], now: str, old_date: str
+) -> list[dict[str, object]]:
+    """New corpus sizes replace the same sizes from an earlier run; the others are kept with their own date."""
+    sizes = {r["copies"] for r in new}
+    kept = [{"measured_at": old_date, **r} for r in old if r["copies"] not in sizes]
+    rows = kept + [{**r, "measured_at": now} for r in new]
+    return sorted(rows, key=lambda r: (r["copies"], r["workers"]))
 
 
 def main() -> None:
@@ -425,6 +440,12 @@ def _scale_md(result: dict[str, object]) -> list[str]:
             "2-worker speedup",
         ],
     )
+    dates = sorted({str(r.get("measured_at", result["measured_at"])) for r in rows})
+    if len(dates) > 1:
+        lines[2] += " Corpus sizes measured at different times: " + "; ".join(
+            f"{d}: {', '.join(sorted({str(r['copies']) for r in rows if r.get('measured_at') == d}, key=int))} copies"
+            for d in dates
+        )
     by = {(r["copies"], r["workers"]): r for r in rows}
     for r in rows:
         speed = ""
