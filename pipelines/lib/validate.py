@@ -205,12 +205,12 @@ class DataDocs:
     rebuilt: bool
 
 
-def data_docs_inputs(frames: dict[str, pd.DataFrame], directory: Path | None = None) -> str:
+def data_docs_inputs(frames: dict[str, pd.DataFrame], suites: dict[str, dict[str, Any]]) -> str:
     """sha256 of every table's rows with its suite, and of the installed GX version."""
     from importlib.metadata import version
 
     parts = [f"great_expectations {version('great_expectations')}"]
-    parts += [f"{name} {rows_fingerprint(df, load_suite_dict(name, directory))}" for name, df in sorted(frames.items())]
+    parts += [f"{name} {rows_fingerprint(df, suites[name])}" for name, df in sorted(frames.items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -223,7 +223,8 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
     import shutil
     import tempfile
 
-    inputs = data_docs_inputs(frames, directory)
+    suites = {name: load_suite_dict(name, directory) for name in frames}
+    inputs = data_docs_inputs(frames, suites)
     stamp = out_dir / DATA_DOCS_INPUTS
     if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return DataDocs(out_dir / "index.html", rebuilt=False)
@@ -244,8 +245,7 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
         )
         source = ctx.data_sources.add_pandas("staging")
         for name, df in sorted(frames.items()):
-            suite_dict = load_suite_dict(name, directory)
-            suite = ctx.suites.add(_suite(name, suite_dict))
+            suite = ctx.suites.add(_suite(name, suites[name]))
             batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
             definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
             definition.run(batch_parameters={"dataframe": gx_compatible(df)})
