@@ -43,20 +43,20 @@ class MartData:
         """The rows as a DataFrame (object columns; charts convert what they plot)."""
         return pd.DataFrame(list(self.rows), columns=[c.name for c in self.columns], dtype=object)
 
+    def _document_column(self) -> int | None:
+        """Position of the document_id column, or None if the mart has none."""
+        return next((i for i, c in enumerate(self.columns) if c.name == "document_id"), None)
+
     def document_ids(self) -> set[str]:
         """The document_id values of the rows (none if the mart has no document_id column)."""
-        names = [c.name for c in self.columns]
-        if "document_id" not in names:
-            return set()
-        i = names.index("document_id")
-        return {str(r[i]) for r in self.rows}
+        i = self._document_column()
+        return set() if i is None else {str(r[i]) for r in self.rows}
 
     def for_document(self, document_id: str) -> MartData:
         """Only the rows of one document (all rows if the mart has no document_id column)."""
-        names = [c.name for c in self.columns]
-        if "document_id" not in names:
+        i = self._document_column()
+        if i is None:
             return self
-        i = names.index("document_id")
         return MartData(self.name, self.description, self.columns, tuple(r for r in self.rows if r[i] == document_id))
 
 
