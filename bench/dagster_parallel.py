@@ -25,7 +25,7 @@ import dagster as dg
 import duckdb
 
 from bench.document_partitions import DOCUMENTS
-from bench.run import RESULTS, machine, make_corpus
+from bench.run import RESULTS, machine, make_corpus, stats
 from pipelines.lib.paths import PROJECT_ROOT
 
 DAGSTER = Path(sys.executable).with_name("dagster")
@@ -125,15 +125,14 @@ def main() -> None:
                     got = backfill(corpus, workers, batched)
                     samples[(mode, workers)].append(got)
                     print(f"{mode}, {workers} in flight: {got['runs']} run(s), {got['wall']:.1f} s", flush=True)
+    walls = {key: stats([float(s["wall"]) for s in got]) for key, got in samples.items()}
     rows = []
     for (mode, workers), got in samples.items():
-        walls = [float(s["wall"]) for s in got]
-        median = statistics.median(walls)
-        single = statistics.median(float(s["wall"]) for s in samples[(mode, 1)])
+        w = walls[(mode, workers)]
         rows.append(
-            f"| {mode} | {workers} | {got[0]['runs']} | {median:.1f} | {min(walls):.1f} | {max(walls):.1f} | "
-            f"{pages / median:.1f} | {statistics.median(float(s['per_run_median']) for s in got):.1f} | "
-            f"{single / median:.2f}x |"
+            f"| {mode} | {workers} | {got[0]['runs']} | {w['median']:.1f} | {w['min']:.1f} | {w['max']:.1f} | "
+            f"{pages / w['median']:.1f} | {statistics.median(float(s['per_run_median']) for s in got):.1f} | "
+            f"{walls[(mode, 1)]['median'] / w['median']:.2f}x |"
         )
     cells = samples[(next(iter(MODES)), 1)][0]["cells_per_document"]
     lines = [
