@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -413,6 +414,29 @@ class DeckEditor:
         pg[NameObject("/Resources")] = res
         return name
 
+    def add_unreadable_glyph(self, page: int, char: str = "?") -> str:
+        """Make `char` drawable on the page although no subset font has it: returns the font resource name.
+
+        The glyph is a code the smallest subset font does not contain (the viewer draws its empty .notdef), which a
+        copy of that font's ToUnicode CMap reads as `char` with a digit's width: what an unreadable digit looks like
+        to a text extractor. Only this page's resources name the copy.
+        """
+        ref, font = min(self._doc_fonts, key=lambda rf: len(rf[1].to_unicode))
+        code = max(font.to_unicode) + 1
+        obj = ref.get_object()  # type: ignore[attr-defined]
+        clone = DictionaryObject({k: v for k, v in obj.items() if k not in ("/ToUnicode", "/Widths", "/LastChar")})
+        first = int(obj.get("/FirstChar", 0))
+        widths = [font.width(c) for c in range(first, code)] + [1000.0]  # the .notdef box is one em wide
+        clone[NameObject("/Widths")] = ArrayObject(FloatObject(w) for w in widths)
+        clone[NameObject("/LastChar")] = NumberObject(code)
+        cmap = obj["/ToUnicode"].get_object().get_data()
+        extra = f"1 beginbfchar\n<{code:02X}> <{char.encode('utf-16-be').hex().upper()}>\nendbfchar\n".encode()
+        stream = DecodedStreamObject()
+        stream.set_data(cmap.replace(b"endcmap", extra + b"endcmap", 1))
+        clone[NameObject("/ToUnicode")] = self.writer._add_object(stream)
+        new_ref = self.writer._add_object(clone)
+        return self._add_font(page, new_ref, load_font(new_ref))
+
     # -- rewriting --
 
     def _rewrite(self, page: int, pt: PageText, blank: Iterable[Glyph], draw: Sequence[tuple[str, float, Matrix, int]]):
@@ -571,3 +595,167 @@ def table_row_bbox(pdf: Path, page: int, cell_text: str) -> BBox:
     if len(found) != 1:
         raise AssertionError(f"{len(found)} table rows on page {page} have a cell reading {cell_text!r} (must be one)")
     return found[0]
+
+
+# --- ready-made editions ---------------------------------------------------------------------------------------------
+# Each change: kind (cell | text | header | remove_row), page (1-based), old and new visible strings (spaces dropped),
+# why; optionally within (a longer unique string holding old, when old alone repeats) and align (for a cell).
+
+Change = dict[str, object]
+
+
+def _budget_page(page: int, amounts: list[tuple[str, str, str]], body: bool) -> list[Change]:
+    changes: list[Change] = [
+        {"kind": "header", "page": page, "old": "17年度予算", "new": "18年度予算", "why": "the budget year moves on"},
+        {
+            "kind": "header",
+            "page": page,
+            "old": "(16年度予算)",
+            "new": "(17年度予算)",
+            "why": "so does the year before",
+        },
+    ]
+    if body:
+        changes.append(
+            {"kind": "text", "page": page, "old": "平成17年度", "new": "平成18年度", "why": "body text year"}
+        )
+    for old, new, why in amounts:
+        changes.append({"kind": "cell", "page": page, "old": old, "new": new, "why": why, "align": "center"})
+    return changes
+
+
+NEXT_FISCAL_YEAR: list[Change] = [
+    *_budget_page(
+        10,
+        [
+            ("568億円", "575億円", "関連施策 total, new current year (first, so (568億円) below stays unique)"),
+            ("(490億円)", "(568億円)", "関連施策 total: previous year = old current year"),
+            ("20.1億円", "22.4億円", "ネットワーク形成事業, new current year"),
+            ("(6.8億円)", "(20.1億円)", "ネットワーク形成事業: previous year = old current year (one glyph longer)"),
+            ("5.2億円", "6.0億円", "産学官ネットワーク形成事業, new current year"),
+        ],
+        body=True,
+    ),
+    {
+        "kind": "cell",
+        "page": 10,
+        "old": "(新規)",
+        "new": "(5.2億円)",
+        "within": "6.0億円(新規)",
+        "align": "center",
+        "why": "産学官ネットワーク形成事業 is no longer new: previous year = old current year",
+    },
+    *_budget_page(
+        11,
+        [
+            ("137.2億円", "141.6億円", "地域新生コンソーシアム, new current year"),
+            ("(114.2億円)", "(137.2億円)", "地域新生コンソーシアム: previous year = old current year"),
+            ("64.1億円", "66.0億円", "地域新規産業創造技術開発費, new current year"),
+            ("(61.3億円)", "(64.1億円)", "地域新規産業創造技術開発費: previous year = old current year"),
+        ],
+        body=True,
+    ),
+    *_budget_page(
+        12,
+        [
+            ("1.3億円", "1.5億円", "インキュベーション・マネージャー, new current year"),
+            ("(0.8億円)", "(1.3億円)", "インキュベーション・マネージャー: previous year = old current year"),
+        ],
+        body=False,
+    ),
+]
+
+ROW_REMOVED: list[Change] = [
+    {
+        "kind": "remove_row",
+        "page": 4,
+        "old": "フランス",
+        "new": None,
+        "why": "フランス has one row (ソフィア・アンティボリス) on page 4: blanking it drops the country",
+    }
+]
+
+NEW_PHRASING: list[Change] = [
+    {
+        "kind": "cell",
+        "page": 3,
+        "old": "—",
+        "new": "域内に約40社が入居",
+        "why": "北東イングランド's 主要企業・ベンチャー cell: a 社 count between words the deck never uses",
+    },
+    {
+        "kind": "text",
+        "page": 13,
+        "old": "連携事例の成立",
+        "new": "共同開発の実現",
+        "why": "TAMA's '40件以上' now counts 共同開発の実現, a counter context the deck never uses",
+    },
+]
+
+GARBLED: list[Change] = [
+    {
+        "kind": "cell",
+        "page": 10,
+        "old": "20.1億円",
+        "new": "2?.1億円",
+        "align": "center",
+        "why": "a digit of ネットワーク形成事業's budget is unreadable where a number must be",
+    }
+]
+
+
+def edits_of(changes: Sequence[Change]) -> list[Edit]:
+    """The Edits of a change list's cell/text/header entries."""
+    return [
+        Edit(
+            page=int(c["page"]),  # type: ignore[call-overload]
+            old=str(c["old"]),
+            new=str(c["new"]),
+            align=c.get("align", "left"),  # type: ignore[arg-type]
+            within=c.get("within"),  # type: ignore[arg-type]
+        )
+        for c in changes
+        if c["kind"] != "remove_row"
+    ]
+
+
+def _write(src: Path, dst: Path, changes: Sequence[Change]) -> Path:
+    editor = DeckEditor(src)
+    for c in changes:
+        if c["kind"] == "remove_row":
+            editor.remove(int(c["page"]), table_row_bbox(src, int(c["page"]), str(c["old"])))  # type: ignore[call-overload]
+        else:
+            editor.replace(*edits_of([c]))
+    return editor.save(dst)
+
+
+def write_next_fiscal_year(src: Path, dst: Path) -> Path:
+    """The deck as next fiscal year's edition: budget slides 10-12 say 18年度予算 (17年度予算), see NEXT_FISCAL_YEAR."""
+    return _write(src, dst, NEXT_FISCAL_YEAR)
+
+
+def write_row_removed(src: Path, dst: Path) -> Path:
+    """The deck with page 4's フランス row blanked (the ruled band stays, empty)."""
+    return _write(src, dst, ROW_REMOVED)
+
+
+def write_new_phrasing(src: Path, dst: Path) -> Path:
+    """The deck with two counts worded in ways the bundled deck never uses, see NEW_PHRASING."""
+    return _write(src, dst, NEW_PHRASING)
+
+
+def write_garbled(src: Path, dst: Path) -> Path:
+    """The deck with page 10's 20.1億円 printed as 2?.1億円 (no subset font has '?': see add_unreadable_glyph)."""
+    editor = DeckEditor(src)
+    editor.add_unreadable_glyph(10, "?")
+    for edit in edits_of(GARBLED):
+        editor.replace(edit)
+    return editor.save(dst)
+
+
+EDITIONS = {
+    "next_fiscal_year": (write_next_fiscal_year, NEXT_FISCAL_YEAR),
+    "row_removed": (write_row_removed, ROW_REMOVED),
+    "new_phrasing": (write_new_phrasing, NEW_PHRASING),
+    "garbled": (write_garbled, GARBLED),
+}
