@@ -197,17 +197,28 @@ class PageText:
         return ["".join(g.char for g in sorted(gs, key=lambda g: g.x)) for _, gs in sorted(rows.items())]
 
 
-def _fonts(page: object) -> dict[str, Font]:
+def _fonts(page: object, cache: dict[int, Font] | None = None) -> dict[str, Font]:
+    """The page's /Font resources by name; `cache` (object number -> Font) spares parsing a CMap twice."""
     res = page["/Resources"].get_object()  # type: ignore[index]
     fonts = res.get("/Font", {})
     fonts = fonts.get_object() if hasattr(fonts, "get_object") else fonts
-    return {str(name): load_font(fonts.raw_get(name)) for name in fonts}
+    out: dict[str, Font] = {}
+    for name in fonts:
+        ref = fonts.raw_get(name)
+        key = getattr(ref, "idnum", None)
+        if cache is None or key is None:
+            out[str(name)] = load_font(ref)
+            continue
+        if key not in cache:
+            cache[key] = load_font(ref)
+        out[str(name)] = cache[key]
+    return out
 
 
-def parse_page(page: object, pdf: PdfReader | PdfWriter) -> PageText:
+def parse_page(page: object, pdf: PdfReader | PdfWriter, cache: dict[int, Font] | None = None) -> PageText:
     """Every glyph the page's own content stream shows (form XObjects are not entered), in stream order."""
     content = ContentStream(page.get_contents(), pdf)  # type: ignore[attr-defined]
-    fonts = _fonts(page)
+    fonts = _fonts(page, cache)
     mb = page.mediabox  # type: ignore[attr-defined]
     left, top = float(mb.left), float(mb.top)
     ops = content.operations
@@ -338,26 +349,28 @@ class DeckEditor:
         self.src = Path(src)
         self.writer = PdfWriter(clone_from=PdfReader(self.src))
         self._doc_fonts: list[tuple[object, Font]] = []
+        self._cache: dict[int, Font] = {}
         seen: set[int] = set()
         for page in self.writer.pages:
             fonts = page["/Resources"].get_object().get("/Font", {})
             fonts = fonts.get_object() if hasattr(fonts, "get_object") else fonts
             for name in sorted(fonts):
                 ref = fonts.raw_get(name)
-                font = load_font(ref)
-                if font.key not in seen:
-                    seen.add(font.key)
-                    self._doc_fonts.append((ref, font))
+                if ref.idnum in seen:
+                    continue
+                seen.add(ref.idnum)
+                self._cache[ref.idnum] = load_font(ref)
+                self._doc_fonts.append((ref, self._cache[ref.idnum]))
 
     def page_text(self, page: int) -> PageText:
         """The parsed page (1-based), as currently edited."""
-        return parse_page(self.writer.pages[page - 1], self.writer)
+        return parse_page(self.writer.pages[page - 1], self.writer, self._cache)
 
     # -- finding --
 
-    def find(self, page: int, old: str, within: str | None = None) -> list[Glyph]:
+    def find(self, page: int, old: str, within: str | None = None, pt: PageText | None = None) -> list[Glyph]:
         """The glyphs of the one occurrence of `old` on the page (whitespace glyphs inside it included)."""
-        pt = self.page_text(page)
+        pt = pt or self.page_text(page)
         vis = pt.visible()
         starts, pos = [], 0
         for g in vis:
@@ -389,7 +402,7 @@ class DeckEditor:
         return pt.glyphs[lo : hi + 1]
 
     def _font_for(self, char: str, prefer: Font | None, page: int) -> tuple[str, Font, int]:
-        pt_fonts = _fonts(self.writer.pages[page - 1])
+        pt_fonts = _fonts(self.writer.pages[page - 1], self._cache)
         ordered = ([(n, f) for n, f in pt_fonts.items() if prefer and f.key == prefer.key]) + sorted(pt_fonts.items())
         for name, font in ordered:
             code = font.code_for(char)
@@ -492,9 +505,9 @@ class DeckEditor:
 
     def replace(self, edit: Edit) -> None:
         """Apply one Edit (see its docstring)."""
-        old = self.find(edit.page, edit.old, edit.within)
-        old_vis = [g for g in old if g.char.strip()]
         pt = self.page_text(edit.page)
+        old = self.find(edit.page, edit.old, edit.within, pt)
+        old_vis = [g for g in old if g.char.strip()]
         chars = list(edit.new)
         picks: list[tuple[str, Font, int] | None] = []
         for i, ch in enumerate(chars):
@@ -525,7 +538,7 @@ class DeckEditor:
                 if p is not None:
                     draw.append((p[0], base.size, _mul(_translate(dx, 0), base.matrix), p[2]))
                 dx += step
-        self._rewrite(edit.page, pt, [g for g in pt.glyphs if any(_same(g, o) for o in old)], draw)
+        self._rewrite(edit.page, pt, old, draw)
 
     def remove(self, page: int, bbox: BBox) -> list[Glyph]:
         """Blank every glyph whose box centre lies in bbox (pdfplumber x0, top, x1, bottom); returns them."""
@@ -542,10 +555,6 @@ class DeckEditor:
         with dst.open("wb") as fh:
             self.writer.write(fh)
         return dst
-
-
-def _same(a: Glyph, b: Glyph) -> bool:
-    return (a.op_index, a.item, a.byte) == (b.op_index, b.item, b.byte)
 
 
 def replace_text(src: Path, dst: Path, edits: Sequence[Edit]) -> Path:
