@@ -509,6 +509,13 @@ class DeckEditor:
         old = self.find(edit.page, edit.old, edit.within, pt)
         old_vis = [g for g in old if g.char.strip()]
         chars = list(edit.new)
+        fonts = [f for _, f in self._doc_fonts] + list(_fonts(self.writer.pages[edit.page - 1], self._cache).values())
+        missing = sorted({ch for ch in chars if ch.strip() and all(f.code_for(ch) is None for f in fonts)})
+        if missing:
+            names = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+            raise AssertionError(
+                f"no subset font of {self.src.name} has {names}, needed for {edit.new!r}: choose a wording without it"
+            )
         picks: list[tuple[str, Font, int] | None] = []
         for i, ch in enumerate(chars):
             prefer = old_vis[i].font if len(chars) == len(old_vis) else old_vis[0].font
@@ -524,7 +531,7 @@ class DeckEditor:
                 draw.append((p[0], g.size, g.matrix, p[2]))
         else:
             base = old_vis[0]
-            if any(abs(g.y - base.y) > 0.5 or g.size != base.size for g in old_vis):
+            if chars and any(abs(g.y - base.y) > 0.5 or g.size != base.size for g in old_vis):
                 raise AssertionError(f"{edit.old!r} on page {edit.page} spans lines or sizes: give an equal-width new")
             a = base.matrix[0] or 1.0
             old_w = (old_vis[-1].x - base.x) / a + old_vis[-1].advance
@@ -555,6 +562,12 @@ class DeckEditor:
         with dst.open("wb") as fh:
             self.writer.write(fh)
         return dst
+
+
+def page_glyphs(pdf: Path, page: int) -> list[Glyph]:
+    """Every glyph shown on 1-based `page` of a PDF file, decoded and positioned, in content-stream order."""
+    reader = PdfReader(pdf)
+    return parse_page(reader.pages[page - 1], reader).glyphs
 
 
 def replace_text(src: Path, dst: Path, edits: Sequence[Edit]) -> Path:

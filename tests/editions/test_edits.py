@@ -11,13 +11,14 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from pipelines.lib.paths import PROJECT_ROOT
 from tests.editions.edits import (
     EDITIONS,
-    DeckEditor,
     Edit,
     find_text_bbox,
+    page_glyphs,
     remove_text,
     replace_text,
     table_row_bbox,
@@ -167,7 +168,7 @@ def test_garbled(built):
 def test_written_glyph_positions_match_pdfplumber(built):
     """The parser's baselines and x positions are pdfplumber's, glyph for glyph, on an edited page too."""
     path, _ = built["next_fiscal_year"]
-    glyphs = [g for g in DeckEditor(path).page_text(10).visible()]
+    glyphs = [g for g in page_glyphs(path, 10) if g.char.strip()]
     with pdfplumber.open(path) as doc:
         page = doc.pages[9]
         chars = [c for c in page.chars if c["text"].strip()]
@@ -212,5 +213,18 @@ def test_an_old_string_twice_on_the_page_fails(tmp_path):
 
 def test_a_character_no_font_has_fails_naming_it(tmp_path, deck_texts):
     assert all("許" not in page for page in deck_texts)  # nowhere in the deck, so in no subset font
-    with pytest.raises(AssertionError, match=r"no subset font .* has '許' \(U\+8A31\)"):
+    with pytest.raises(AssertionError, match=r"no subset font .* has '許' \(U\+8A31\), needed for '特許'"):
         replace_text(DECK, tmp_path / "x.pdf", [Edit(10, "概要", "特許")])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_row_removal_leaves_rules_and_fills_alone(built):
+    """Only text-showing operators differ on the edited page: every path, fill and colour is the deck's."""
+    path, _ = built["row_removed"]
+
+    def drawing(pdf: Path) -> list[tuple[str, bytes]]:
+        reader = PdfReader(pdf)
+        ops = ContentStream(reader.pages[3].get_contents(), reader).operations
+        return [(repr(operands), op) for operands, op in ops if op not in (b"Tj", b"TJ")]
+
+    assert drawing(path) == drawing(DECK)
