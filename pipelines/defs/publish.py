@@ -9,6 +9,7 @@ from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.suites import document_parameters, loosest
 from pipelines.lib.validate import build_data_docs
 from pipelines.lib.warehouse import RunRecord, publish, read_table, working_db
 
@@ -64,9 +65,10 @@ def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
     con = duckdb.connect(str(paths.published), read_only=True)
     try:
         frames = {st.name: read_table(con, st.spec) for st in STAGING}
+        parameters = loosest(document_parameters(con))
     finally:
         con.close()
-    docs = build_data_docs(frames, paths.data_docs)
+    docs = build_data_docs(frames, paths.data_docs, parameters)
     return dg.MaterializeResult(
         metadata={"index": dg.MetadataValue.path(str(docs.index)), "suites": len(frames), "rebuilt": docs.rebuilt}
     )

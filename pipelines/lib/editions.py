@@ -6,10 +6,11 @@ partitions, the assets stay unpartitioned and keep per-document state in the wor
 * `meta.extractions` records, per document, the sha256 of the file its raw rows came from and the
   extractor's code version. The raw extraction re-extracts only documents whose sha256 (or the
   extractor) changed, keeps the stored rows of the others, and drops documents that left the folder.
-* `meta.document_validations` records, per staging table and document, the fingerprint (rows + suite)
-  that last passed. A suite check validates each document's rows on their own (so edition-tied counts
-  such as `expect_table_row_count_to_equal` hold per document) and skips documents whose rows and suite
-  are unchanged since they passed.
+* `meta.document_validations` records, per staging table and document, the fingerprint (rows, suite and
+  the document's suite parameters) that last passed, how many expectations it ran and in which run. A
+  suite check validates each document's rows on their own, with that document's parameters (its page
+  count and own year), and reuses the verdict of documents whose fingerprint is unchanged since they
+  passed, saying which run's result it reuses.
 
 Editions of the same deck are paired by `marts.edition_changes` (see pipelines/sql/marts/edition_changes.sql).
 """
@@ -26,7 +27,8 @@ import pandas as pd
 
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table, table
-from pipelines.lib.validate import ValidationSummary, load_suite_dict, rows_fingerprint, validate_frame
+from pipelines.lib.suites import document_parameters, load_suite, loosest
+from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame
 from pipelines.lib.warehouse import write_table
 
 EXTRACTIONS = table("meta.extractions")
@@ -44,11 +46,13 @@ def extractor_version() -> str:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, spec: Table) -> bool:
+    """True if the table exists with the registry's columns (a ledger of an older shape counts as absent)."""
     found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position",
         [spec.schema, spec.name],
     ).fetchall()
-    return bool(found[0][0])
+    return [r[0] for r in found] == spec.column_names
 
 
 def stored_frames(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, pd.DataFrame] | None:
@@ -102,37 +106,75 @@ def record_extractions(con: duckdb.DuckDBPyConnection, current: dict[str, str], 
 # ---- per-document validation ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReusedVerdict:
+    """A document whose rows, suite and parameters are unchanged since they passed: its earlier verdict."""
+
+    document_id: str
+    expectations: int
+    run_id: str | None
+    passed_at: str | None  # when that run started, from meta.runs; None if it was never published
+
+
 @dataclass
 class DocumentsValidation:
     """A suite's verdict on every document of a staging table."""
 
     suite: str
     validated: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    reused: list[ReusedVerdict] = field(default_factory=list)
     evaluated: int = 0
     failed: dict[str, ValidationSummary] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> list[str]:
+        """Documents whose earlier passing verdict was reused."""
+        return [r.document_id for r in self.reused]
+
+    @property
+    def expectations(self) -> int:
+        """Expectations that hold now: evaluated in this run plus those of the reused verdicts."""
+        return self.evaluated + sum(r.expectations for r in self.reused)
 
     @property
     def success(self) -> bool:
         return not self.failed
 
     def failures(self) -> list[dict[str, Any]]:
-        """Failed expectations, each with the document it failed on."""
-        return [{"document_id": d, **f.__dict__} for d, s in self.failed.items() for f in s.failures]
+        """Failed expectations, each with the table and document it failed on."""
+        return [
+            {"table": f"staging.{self.suite}", "document_id": d, **f.__dict__}
+            for d, s in self.failed.items()
+            for f in s.failures
+        ]
 
     def describe_failures(self) -> str:
-        """One block per failing document."""
-        return "\n".join(f"{d}: {s.describe_failures()}" for d, s in self.failed.items())
+        """One line per failed expectation, each naming the table and document."""
+        return "\n".join(
+            f"staging.{self.suite}, {d}: {o.describe()}" for d, s in self.failed.items() for o in s.failures
+        )
 
 
-def _passed_fingerprints(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, str]:
+def _passed_before(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, tuple[str, int, str | None]]:
+    """document_id → (fingerprint, expectations, run_id) of its last passing validation."""
     if not _has_table(con, DOCUMENT_VALIDATIONS):
         return {}
     rows = con.execute(
-        "SELECT document_id, fingerprint FROM meta.document_validations WHERE table_name = ? AND passed",
+        "SELECT document_id, fingerprint, evaluated, run_id FROM meta.document_validations "
+        "WHERE table_name = ? AND passed",
         [table_name],
     ).fetchall()
-    return {r[0]: r[1] for r in rows}
+    return {r[0]: (r[1], int(r[2]), r[3]) for r in rows}
+
+
+def _run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> str | None:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'runs'"
+    ).fetchall()
+    if run_id is None or not found[0][0]:
+        return None
+    rows = con.execute("SELECT min(started_at) FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
+    return rows[0][0].isoformat() if rows and rows[0][0] is not None else None
 
 
 def validate_by_document(
@@ -140,22 +182,28 @@ def validate_by_document(
     spec: Table,
     suite: str,
     df: pd.DataFrame,
-    validate: Callable[[str, pd.DataFrame], ValidationSummary] = validate_frame,
+    run_id: str | None = None,
+    validate: Callable[..., ValidationSummary] = validate_frame,
 ) -> DocumentsValidation:
-    """Run the suite on each document's rows, skipping documents unchanged since they passed; record results."""
-    suite_dict = load_suite_dict(suite)
+    """Run the suite on each document's rows with its parameters, reusing unchanged passing verdicts; record."""
+    suite_dict = load_suite(suite)
+    parameters = document_parameters(con)
     groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
     if not groups:
-        groups = {"": df}  # no rows at all: the suite decides whether an empty table is acceptable
-    passed_before = _passed_fingerprints(con, spec.qualified)
+        groups = {"": df}  # no rows at all: the registry's and the file's rules still run on the empty table
+    fallback = loosest(parameters)
+    before = _passed_before(con, spec.qualified)
     result = DocumentsValidation(suite)
     records = []
     for document_id, rows in groups.items():
-        fingerprint = rows_fingerprint(rows, suite_dict)
-        if document_id and passed_before.get(document_id) == fingerprint:
-            result.skipped.append(document_id)
+        params = parameters.get(document_id, fallback)
+        fingerprint = rows_fingerprint(rows, suite_dict, params)
+        if document_id and document_id in before and before[document_id][0] == fingerprint:
+            _, expectations, passed_in = before[document_id]
+            reused = ReusedVerdict(document_id, expectations, passed_in, _run_started(con, passed_in))
+            result.reused.append(reused)
             continue
-        summary = validate(suite, rows)
+        summary = validate(suite, rows, parameters=params, suite_dict=suite_dict)
         result.validated.append(document_id)
         result.evaluated += summary.evaluated
         if not summary.success:
@@ -167,6 +215,7 @@ def validate_by_document(
                 "fingerprint": fingerprint,
                 "passed": summary.success,
                 "evaluated": summary.evaluated,
+                "run_id": run_id,
             }
         )
     _store_document_validations(con, spec.qualified, set(groups), records)

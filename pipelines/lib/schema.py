@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Column:
-    """One column: DuckDB type and a description that says unit and origin."""
+    """One column: DuckDB type, a description that says unit and origin, and whether it may be null."""
 
     name: str
     type: str
     description: str
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,47 @@ class Table:
         """Column names in order."""
         return [c.name for c in self.columns]
 
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns that are never null: the key and those marked required."""
+        return [c.name for c in self.columns if c.required or c.name in self.key]
 
-def C(name: str, type_: str, description: str) -> Column:
+    def column(self, name: str) -> Column:
+        """One column by name."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def C(name: str, type_: str, description: str, *, required: bool = False) -> Column:
     """Shorthand for a Column."""
-    return Column(name, type_, description)
+    return Column(name, type_, description, required)
 
 
-DOC = C("document_id", "VARCHAR", "Source PDF file name without .pdf")
-PAGE = C("source_page", "INTEGER", "1-based page of the source PDF the row was read from")
+def R(name: str, type_: str, description: str) -> Column:
+    """Shorthand for a required (never null) Column."""
+    return Column(name, type_, description, True)
+
+
+DOC = R("document_id", "VARCHAR", "Source PDF file name without .pdf")
+PAGE = R("source_page", "INTEGER", "1-based page of the source PDF the row was read from")
+PROVENANCE = (
+    R(
+        "source_table_id",
+        "VARCHAR",
+        "Where the value was read: a raw.tables.table_id, or a raw.text_blocks.passage_id",
+    ),
+    C(
+        "source_row",
+        "INTEGER",
+        "row_idx in raw.table_cells, or block_idx in raw.text_blocks; null for a line printed with the table "
+        "(raw.table_annotations)",
+    ),
+    C(
+        "source_col",
+        "INTEGER",
+        "col_idx in raw.table_cells; null for a text block or a row read from a whole table row",
+    ),
+)
+"""Provenance of every staging row: the raw cell or text block it was read from (joins to its page and bbox)."""
 QUAL = "exact, approx (約/程度/ほど), at_least (以上/強/超), at_most (以内/未満) or range"
 
 TABLES: tuple[Table, ...] = (
@@ -69,7 +103,11 @@ TABLES: tuple[Table, ...] = (
         (
             DOC,
             C("table_id", "VARCHAR", "Stable id of the table, derived from its title (e.g. policy_tools_2)"),
-            C("family", "VARCHAR", "Table family from the registry in pipelines/lib/tables/registry.py"),
+            C(
+                "family",
+                "VARCHAR",
+                "Table family from pipelines/lib/tables/registry.py; unrecognised for a table no family claims",
+            ),
             C("page", "INTEGER", "1-based page"),
             C("title", "VARCHAR", "Slide title, spaces between Japanese characters removed"),
             C("n_rows", "INTEGER", "Grid rows, header included"),
@@ -141,15 +179,16 @@ TABLES: tuple[Table, ...] = (
         "One row per overseas high-tech cluster in 海外の代表的なクラスター その1/その2.",
         (
             DOC,
-            C("cluster_id", "VARCHAR", "Stable id: table id and row, e.g. overseas_clusters_1_r1"),
-            C("country", "VARCHAR", "国, filled down through merged cells (Japanese, verbatim)"),
-            C("region", "VARCHAR", "地域 (verbatim)"),
-            C("fields", "VARCHAR", "主な分野 (verbatim)"),
-            C("universities_institutes", "VARCHAR", "主要大学・研究機関 (verbatim)"),
-            C("companies_ventures", "VARCHAR", "主要企業・ベンチャー (verbatim)"),
-            C("history", "VARCHAR", "発展の経緯 (verbatim)"),
-            C("economic_scale", "VARCHAR", "経済規模(面積、人口等) (verbatim)"),
+            R("cluster_id", "VARCHAR", "Stable id: table id and row, e.g. overseas_clusters_1_r1"),
+            R("country", "VARCHAR", "国, filled down through merged cells (Japanese, verbatim)"),
+            R("region", "VARCHAR", "地域 (verbatim)"),
+            R("fields", "VARCHAR", "主な分野 (verbatim)"),
+            R("universities_institutes", "VARCHAR", "主要大学・研究機関 (verbatim)"),
+            R("companies_ventures", "VARCHAR", "主要企業・ベンチャー (verbatim)"),
+            R("history", "VARCHAR", "発展の経緯 (verbatim)"),
+            R("economic_scale", "VARCHAR", "経済規模(面積、人口等) (verbatim)"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "cluster_id"),
     ),
@@ -159,18 +198,24 @@ TABLES: tuple[Table, ...] = (
         "Every quantity in the 経済規模 and 主要企業 columns of the overseas cluster tables.",
         (
             DOC,
-            C("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
-            C("metric", "VARCHAR", "population, workforce, employees, students, area_km2, companies, …"),
-            C("value", "DOUBLE", "Value in units of `unit` (people, companies, km²)"),
-            C("unit", "VARCHAR", "persons, companies, institutions, km2, …"),
-            C("qualifier", "VARCHAR", QUAL),
+            R("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
+            R("metric", "VARCHAR", "population, workforce, employees, students, area_km2, companies, …"),
+            R(
+                "metric_idx",
+                "INTEGER",
+                "0-based order of this figure among the cluster's figures of the same metric, as printed",
+            ),
+            R("value", "DOUBLE", "Value in units of `unit` (people, companies, km²)"),
+            R("unit", "VARCHAR", "persons, companies, institutions, km2, …"),
+            R("qualifier", "VARCHAR", QUAL),
             C("as_of_year", "INTEGER", "Reference year from the footnote marker (*1 → the year under the table)"),
             C("scope", "VARCHAR", "What the figure covers, e.g. サンタクララ郡"),
-            C("raw_text", "VARCHAR", "Source text of the quantity"),
-            C("source_column", "VARCHAR", "economic_scale or companies_ventures"),
+            R("raw_text", "VARCHAR", "Source text of the quantity"),
+            R("source_column", "VARCHAR", "economic_scale or companies_ventures"),
             PAGE,
+            *PROVENANCE,
         ),
-        key=("document_id", "cluster_id", "metric", "raw_text"),
+        key=("document_id", "cluster_id", "metric", "metric_idx"),
     ),
     Table(
         "staging",
@@ -178,14 +223,15 @@ TABLES: tuple[Table, ...] = (
         "Dated milestones in the 発展の経緯 column of the overseas cluster tables, one per sentence with a year.",
         (
             DOC,
-            C("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
+            R("cluster_id", "VARCHAR", "Cluster (staging.overseas_clusters)"),
             C("event_idx", "INTEGER", "0-based order of the milestone within the cluster's history"),
-            C("start_year", "INTEGER", "First year (a decade starts at its first year: 1950年代 → 1950)"),
+            R("start_year", "INTEGER", "First year (a decade starts at its first year: 1950年代 → 1950)"),
             C("end_year", "INTEGER", "Last year (1950年代 → 1959); equal to start_year for a single year"),
             C("modifier", "VARCHAR", "mid for 半ば, null otherwise"),
-            C("text", "VARCHAR", "The sentence (verbatim)"),
+            R("text", "VARCHAR", "The sentence (verbatim)"),
             C("raw_text", "VARCHAR", "The year expression as printed"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "cluster_id", "event_idx"),
     ),
@@ -195,21 +241,22 @@ TABLES: tuple[Table, ...] = (
         "One row per foreign cluster policy (a column of 中央政府による海外のクラスター関連政策の概要).",
         (
             DOC,
-            C("policy_id", "VARCHAR", "Stable id: table id and column, e.g. foreign_policies_c3"),
-            C("country", "VARCHAR", "Country (header line 1, Japanese)"),
-            C("policy_name", "VARCHAR", "Policy name (header line 2, verbatim)"),
-            C("start_year", "INTEGER", "時期: first year"),
+            R("policy_id", "VARCHAR", "Stable id: table id and column, e.g. foreign_policies_c3"),
+            R("country", "VARCHAR", "Country (header line 1, Japanese)"),
+            R("policy_name", "VARCHAR", "Policy name (header line 2, verbatim)"),
+            R("start_year", "INTEGER", "時期: first year"),
             C("end_year", "INTEGER", "時期: last year, null when open-ended"),
-            C("end_year_planned", "BOOLEAN", "True when the end year is printed in parentheses (planned)"),
-            C("ministry", "VARCHAR", "Responsible ministry from 中央政府の所管・予算"),
-            C("budget_oku_yen", "DECIMAL(18,4)", "Budget in 億円 (100 million yen)"),
-            C("budget_qualifier", "VARCHAR", QUAL),
+            R("end_year_planned", "BOOLEAN", "True when the end year is printed in parentheses (planned)"),
+            R("ministry", "VARCHAR", "Responsible ministry from 中央政府の所管・予算"),
+            R("budget_oku_yen", "DECIMAL(18,4)", "Budget in 億円 (100 million yen)"),
+            R("budget_qualifier", "VARCHAR", QUAL),
             C("budget_years", "INTEGER", "Number of years the budget covers (e.g. 6年間), null if not stated"),
-            C("target_regions", "VARCHAR", "対象地域 (verbatim)"),
-            C("policy_content", "VARCHAR", "中央政府の政策内容 (verbatim)"),
-            C("regional_body", "VARCHAR", "地域における推進主体 (verbatim)"),
-            C("budget_raw_text", "VARCHAR", "中央政府の所管・予算 cell text"),
+            R("target_regions", "VARCHAR", "対象地域 (verbatim)"),
+            R("policy_content", "VARCHAR", "中央政府の政策内容 (verbatim)"),
+            R("regional_body", "VARCHAR", "地域における推進主体 (verbatim)"),
+            R("budget_raw_text", "VARCHAR", "中央政府の所管・予算 cell text"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "policy_id"),
     ),
@@ -219,15 +266,16 @@ TABLES: tuple[Table, ...] = (
         "One row per program per fiscal year on the 政策ツール budget slides.",
         (
             DOC,
-            C("fiscal_year", "INTEGER", "Fiscal year named by its starting year (平成17年度 = 2005)"),
+            R("fiscal_year", "INTEGER", "Fiscal year named by its starting year (平成17年度 = 2005)"),
             C("section", "VARCHAR", "Section heading, e.g. (1)産学官のネットワーク形成; null for the total row"),
-            C("program", "VARCHAR", "施策名 (verbatim)"),
-            C("amount_oku_yen", "DECIMAL(18,4)", "Budget in 億円"),
-            C("amount_yen", "BIGINT", "Budget in yen"),
-            C("is_new", "BOOLEAN", "True on the current-year row of a program marked (新規)"),
-            C("is_total", "BOOLEAN", "True for the 産業クラスター計画関連施策 total row"),
-            C("raw_text", "VARCHAR", "Source cell text, e.g. (6.8億円)"),
+            R("program", "VARCHAR", "施策名 (verbatim)"),
+            R("amount_oku_yen", "DECIMAL(18,4)", "Budget in 億円"),
+            R("amount_yen", "BIGINT", "Budget in yen"),
+            R("is_new", "BOOLEAN", "True on the current-year row of a program marked (新規)"),
+            R("is_total", "BOOLEAN", "True for the 産業クラスター計画関連施策 total row"),
+            R("raw_text", "VARCHAR", "Source cell text, e.g. (6.8億円)"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "program", "fiscal_year"),
     ),
@@ -237,11 +285,11 @@ TABLES: tuple[Table, ...] = (
         "Regional development laws of 地域開発手法の変遷, with their years and era.",
         (
             DOC,
-            C("law_name", "VARCHAR", "Law name (verbatim)"),
-            C("start_year", "INTEGER", "Year the law started"),
+            R("law_name", "VARCHAR", "Law name (verbatim)"),
+            R("start_year", "INTEGER", "Year the law started"),
             C("end_year", "INTEGER", "Year it ended, null when still in force in 2005"),
-            C("era", "VARCHAR", "The era box it is listed under, e.g. 産業の地方分散・拠点開発"),
-            C(
+            R("era", "VARCHAR", "The era box it is listed under, e.g. 産業の地方分散・拠点開発"),
+            R(
                 "era_start_year",
                 "INTEGER",
                 "First year of the era; a decade is its widest bound (1990年代半ば～ → 1990, 半ば kept in the label)",
@@ -253,6 +301,7 @@ TABLES: tuple[Table, ...] = (
             ),
             C("raw_text", "VARCHAR", "Source line"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "law_name"),
     ),
@@ -262,12 +311,14 @@ TABLES: tuple[Table, ...] = (
         "Every count on the 活動事例 slides (TAMA, 近畿バイオ, 北海道).",
         (
             DOC,
-            C("example", "VARCHAR", "Example name, e.g. 首都圏西部地域(TAMA)"),
-            C("metric", "VARCHAR", "companies, universities_research, municipalities, financial_institutions, …"),
-            C("value", "DOUBLE", "Count"),
-            C("qualifier", "VARCHAR", QUAL),
-            C("raw_text", "VARCHAR", "Source text of the quantity"),
+            R("example", "VARCHAR", "Example name, e.g. 首都圏西部地域(TAMA)"),
+            R("metric", "VARCHAR", "companies, universities_research, municipalities, financial_institutions, …"),
+            R("value", "DOUBLE", "Count"),
+            R("qualifier", "VARCHAR", QUAL),
+            R("raw_text", "VARCHAR", "Source text of the quantity"),
+            C("scope", "VARCHAR", "For an unclassified count: the words around it (before … after), null otherwise"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "example", "metric"),
     ),
@@ -277,13 +328,15 @@ TABLES: tuple[Table, ...] = (
         "Figures of the 成果 and 19プロジェクト slides: participation and survey results.",
         (
             DOC,
-            C("metric", "VARCHAR", "participating_companies, new_collaboration_pct, survey_response_rate_pct, …"),
-            C("value", "DOUBLE", "Value in units of `unit`"),
-            C("unit", "VARCHAR", "companies, universities, percent, cases"),
-            C("qualifier", "VARCHAR", QUAL),
+            R("metric", "VARCHAR", "participating_companies, new_collaboration_pct, survey_response_rate_pct, …"),
+            R("value", "DOUBLE", "Value in units of `unit`"),
+            R("unit", "VARCHAR", "companies, universities, percent, cases"),
+            R("qualifier", "VARCHAR", QUAL),
             C("as_of", "VARCHAR", "Reference date as printed, e.g. 2004年4月現在"),
-            C("raw_text", "VARCHAR", "Source text"),
+            R("raw_text", "VARCHAR", "Source text"),
+            C("scope", "VARCHAR", "For an unclassified figure: its label or the words around it; null otherwise"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "metric"),
     ),
@@ -293,13 +346,14 @@ TABLES: tuple[Table, ...] = (
         "Plan periods 第Ⅰ期 to 第Ⅲ期 of the 目標レンジ.",
         (
             DOC,
-            C("period", "INTEGER", "1, 2 or 3"),
+            R("period", "INTEGER", "1, 2 or 3"),
             C("label", "VARCHAR", "第Ⅰ期 …"),
-            C("name", "VARCHAR", "Period name, e.g. 産業クラスターの立ち上げ期"),
-            C("start_year", "INTEGER", "First year"),
-            C("end_year", "INTEGER", "Last year"),
+            R("name", "VARCHAR", "Period name, e.g. 産業クラスターの立ち上げ期"),
+            R("start_year", "INTEGER", "First year"),
+            R("end_year", "INTEGER", "Last year"),
             C("raw_text", "VARCHAR", "Source heading"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "period"),
     ),
@@ -309,18 +363,34 @@ TABLES: tuple[Table, ...] = (
         "Strategy items of the 発展戦略と課題 slides, one row per item.",
         (
             DOC,
-            C("field", "VARCHAR", "ものづくり, バイオ, IT or 環境"),
-            C("aspect", "VARCHAR", "conditions (クラスターの条件), strategy (発展戦略), issues (具体的課題) or lead"),
-            C("item_idx", "INTEGER", "0-based order of the item within field and aspect"),
-            C("text", "VARCHAR", "The item (verbatim)"),
+            R("field", "VARCHAR", "ものづくり, バイオ, IT or 環境"),
+            R("aspect", "VARCHAR", "conditions (クラスターの条件), strategy (発展戦略), issues (具体的課題) or lead"),
+            R("item_idx", "INTEGER", "0-based order of the item within field and aspect"),
+            R("text", "VARCHAR", "The item (verbatim)"),
             C(
                 "subgroup",
                 "VARCHAR",
                 "Sub-heading the item is listed under, e.g. ソフト系 from (ソフト系); null if none",
             ),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "field", "aspect", "item_idx"),
+    ),
+    Table(
+        "staging",
+        "policy_shifts",
+        "社会と地域経済政策の変化: what each theme meant in each century, one row per cell of the comparison.",
+        (
+            DOC,
+            R("theme", "VARCHAR", "時代 column: the theme compared, e.g. 地域経済政策 (verbatim)"),
+            R("aspect", "VARCHAR", "区分 column: the aspect of the theme, e.g. 代表的な施策 (verbatim)"),
+            R("period", "VARCHAR", "Column header of the period compared, e.g. 20世紀 (verbatim)"),
+            R("text", "VARCHAR", "The cell text (verbatim; bullets kept, one per line)"),
+            PAGE,
+            *PROVENANCE,
+        ),
+        key=("document_id", "theme", "aspect", "period"),
     ),
     Table(
         "staging",
@@ -328,11 +398,12 @@ TABLES: tuple[Table, ...] = (
         "Projects of the plan named in the 注 lines of the 発展戦略と課題 slides.",
         (
             DOC,
-            C("project_name", "VARCHAR", "Project name without the region prefix (verbatim)"),
+            R("project_name", "VARCHAR", "Project name without the region prefix (verbatim)"),
             C("region", "VARCHAR", "Bureau region (東北, 関東, …) where the text gives it"),
-            C("field", "VARCHAR", "Field of the slide it is listed on"),
-            C("raw_text", "VARCHAR", "The list entry as printed"),
+            R("field", "VARCHAR", "Field of the slide it is listed on"),
+            R("raw_text", "VARCHAR", "The list entry as printed"),
             PAGE,
+            *PROVENANCE,
         ),
         key=("document_id", "project_name", "field"),
     ),
@@ -358,6 +429,7 @@ TABLES: tuple[Table, ...] = (
             C("fingerprint", "VARCHAR", "sha256 of the document's rows and of the suite"),
             C("passed", "BOOLEAN", "True when every expectation passed on this document's rows"),
             C("evaluated", "INTEGER", "Number of expectations evaluated"),
+            C("run_id", "VARCHAR", "Dagster run that evaluated them (its time is in meta.runs)"),
         ),
         key=("table_name", "document_id"),
     ),
@@ -484,6 +556,7 @@ MARTS: tuple[Table, ...] = (
         "edition_changes",
         "What changed between consecutive editions of the same deck: one row per changed staging value.",
         (
+            C("change", "VARCHAR", "added (row only in the newer edition), removed (only in the older) or changed"),
             C("document_id", "VARCHAR", "The newer edition (source PDF file name without .pdf)"),
             C("prev_document_id", "VARCHAR", "The edition before it (same file stem before a version or date suffix)"),
             C("table", "VARCHAR", "Staging table, e.g. staging.budget_items"),

@@ -1,7 +1,9 @@
-"""Run a Great Expectations 1.x suite from expectations/ against a DataFrame and summarize the result.
+"""Run a Great Expectations 1.x suite against a DataFrame and summarize the result.
 
-dagster-ge does not support GX 1.x, so this is the small wrapper the asset checks call. GX is imported
-lazily, once per process (it takes seconds), with its analytics switched off before the first import.
+dagster-ge does not support GX 1.x, so this is the small wrapper the asset checks call. A suite is the
+registry's expectations plus its file in expectations/ (:mod:`pipelines.lib.suites`), run with the
+document's parameters. GX is imported lazily, once per process (it takes seconds), with its analytics
+switched off before the first import.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
-from pipelines.lib.paths import EXPECTATIONS_DIR
+from pipelines.lib.suites import PARAMETERS, load_suite, suite_fingerprint
 
 _LOCK = threading.Lock()
 
@@ -33,6 +35,45 @@ class ExpectationOutcome:
     unexpected_count: int | None
     sample: list[Any]
     observed: Any
+    expected: str = ""  # what the expectation asks, e.g. 'min_value=0', 'where is_new==True'
+    why: str = ""  # the rule's reason (meta.why of the suite)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # unexpected rows with their source_page
+
+    def describe(self) -> str:
+        """'expect_…_between on amount_oku_yen (min_value=0): expected …; found 1 unexpected: -5.0 (page 10)'."""
+        col = f" on {self.column}" if self.column else ""
+        asked = f" ({self.expected})" if self.expected else ""
+        why = f" [{self.why}]" if self.why else ""
+        if self.unexpected_count:
+            shown = self.rows[:5] or [{"value": v} for v in self.sample[:5]]
+            found = ", ".join(_sample_text(r, self.column) for r in shown)
+            more = f" and {self.unexpected_count - len(shown)} more" if self.unexpected_count > len(shown) else ""
+            return f"{self.expectation}{col}{asked}{why}: found {self.unexpected_count} unexpected: {found}{more}"
+        return f"{self.expectation}{col}{asked}{why}: found {self.observed!r}"
+
+
+def _sample_text(row: dict[str, Any], column: str | None) -> str:
+    value = row.get(column) if column and column in row else row.get("value", row)
+    page = f" (page {row['source_page']})" if "source_page" in row else ""
+    return f"{value!r}{page}"
+
+
+_SHOWN_KWARGS = ("value_set", "min_value", "max_value", "regex", "value", "column_list", "or_equal", "value_pairs_set")
+
+
+def _expected_text(kwargs: dict[str, Any], parameters: dict[str, Any]) -> str:
+    """The kwargs that say what is asked, suite parameters resolved: 'min_value=1, max_value=28'."""
+    parts = []
+    for k in _SHOWN_KWARGS:
+        if k in kwargs and kwargs[k] is not None:
+            v = kwargs[k]
+            if isinstance(v, dict) and "$PARAMETER" in v:
+                v = f"{v['$PARAMETER']}={parameters.get(v['$PARAMETER'])}"
+            text = repr(v)
+            parts.append(f"{k}={text if len(text) <= 80 else text[:77] + '...'}")
+    if kwargs.get("row_condition"):
+        parts.append(f"where {kwargs['row_condition']}")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -51,33 +92,8 @@ class ValidationSummary:
         return [o for o in self.outcomes if not o.success]
 
     def describe_failures(self) -> str:
-        """One line per failed expectation, naming it, its column, the unexpected count and samples."""
-        lines = []
-        for o in self.failures:
-            col = f" on {o.column}" if o.column else ""
-            detail = f"{o.unexpected_count} unexpected, e.g. {o.sample[:5]!r}" if o.unexpected_count else ""
-            observed = f"observed {o.observed!r}" if o.observed is not None else ""
-            lines.append(f"{o.expectation}{col}: {detail or observed}")
-        return "\n".join(lines)
-
-
-def suite_path(name: str, directory: Path | None = None) -> Path:
-    """expectations/<name>.json"""
-    return (directory or EXPECTATIONS_DIR) / f"{name}.json"
-
-
-def load_suite_dict(name: str, directory: Path | None = None) -> dict[str, Any]:
-    """Read a suite file as UTF-8 JSON, with a clear error when it is missing or malformed."""
-    path = suite_path(name, directory)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValidationFailed(f"suite {path.name}: file not found in {path.parent}") from exc
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"suite {path.name}: not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
-        raise ValidationFailed(f"suite {path.name}: expected an object with an 'expectations' list")
-    return data
+        """One line per failed expectation: what it asked, why, and what was found (with pages)."""
+        return "\n".join(o.describe() for o in self.failures)
 
 
 @cache
@@ -142,9 +158,34 @@ def _suite(name: str, suite_dict: dict[str, Any]) -> Any:
     return suite
 
 
-def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -> ValidationSummary:
-    """Validate df against expectations/<name>.json; raises ValidationFailed if the suite itself is broken."""
-    suite_dict = load_suite_dict(name, directory)
+def _named_parameters(suite: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for e in suite["expectations"]:
+        for v in e.get("kwargs", {}).values():
+            if isinstance(v, dict) and "$PARAMETER" in v:
+                found.add(str(v["$PARAMETER"]))
+    return found
+
+
+def validate_frame(
+    name: str,
+    df: pd.DataFrame,
+    directory: Path | None = None,
+    parameters: dict[str, Any] | None = None,
+    suite_dict: dict[str, Any] | None = None,
+) -> ValidationSummary:
+    """Validate df against the suite of ``name`` with the document's ``parameters``.
+
+    Raises ValidationFailed if the suite itself is broken, or names a parameter not given.
+    """
+    suite_dict = suite_dict or load_suite(name, directory)
+    parameters = parameters or {}
+    unknown = _named_parameters(suite_dict) - set(PARAMETERS)
+    if unknown:
+        raise ValidationFailed(f"suite {name}.json: unknown parameter(s) {sorted(unknown)}; known: {PARAMETERS}")
+    missing = _named_parameters(suite_dict) - set(parameters)
+    if missing:
+        raise ValidationFailed(f"suite {name}: no value for parameter(s) {sorted(missing)}")
     _check_columns_exist(name, suite_dict, df)
     df = gx_compatible(df)
     with _LOCK:
@@ -156,18 +197,26 @@ def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -
         source = ctx.data_sources.add_pandas(source_name)
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
         batch = batch_def.get_batch(batch_parameters={"dataframe": df})
-        result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10})
+        result = batch.validate(suite, result_format=_result_format(df), expectation_parameters=parameters)
     outcomes = []
     for r in result.results:
         res = r.result or {}
+        config = r.expectation_config
+        error = _exception_message(r.exception_info)
+        if error:
+            column = f" on {config.kwargs.get('column')}" if config.kwargs.get("column") else ""
+            raise ValidationFailed(f"suite {name}: {config.type}{column} could not be evaluated: {error}")
         outcomes.append(
             ExpectationOutcome(
-                expectation=r.expectation_config.type,
-                column=r.expectation_config.kwargs.get("column"),
+                expectation=config.type,
+                column=config.kwargs.get("column"),
                 success=bool(r.success),
                 unexpected_count=res.get("unexpected_count"),
                 sample=[_plain(v) for v in res.get("partial_unexpected_list", []) or []],
                 observed=_plain(res.get("observed_value")),
+                expected=_expected_text(config.kwargs, parameters),
+                why=str((config.meta or {}).get("why", "")),
+                rows=[_plain(v) for v in (res.get("unexpected_index_list") or [])[:10] if isinstance(v, dict)],
             )
         )
     if len(outcomes) != len(suite_dict["expectations"]):
@@ -175,10 +224,34 @@ def validate_frame(name: str, df: pd.DataFrame, directory: Path | None = None) -
     return ValidationSummary(name, bool(result.success), len(outcomes), outcomes, result.to_json_dict())
 
 
+def _exception_message(info: Any) -> str | None:
+    """The first exception GX caught while evaluating an expectation, if any (its info nests by metric)."""
+    if not info:
+        return None
+    if isinstance(info, dict) and "raised_exception" in info:
+        return str(info.get("exception_message")).splitlines()[0] if info.get("raised_exception") else None
+    if isinstance(info, dict):
+        for value in info.values():
+            nested = value.to_json_dict() if hasattr(value, "to_json_dict") else value
+            if message := _exception_message(nested):
+                return message
+    return None
+
+
+def _result_format(df: pd.DataFrame) -> dict[str, Any]:
+    """COMPLETE results, with each unexpected row's source_page where the frame has one."""
+    fmt: dict[str, Any] = {"result_format": "COMPLETE", "partial_unexpected_count": 10}
+    if "source_page" in df.columns:
+        fmt["unexpected_index_column_names"] = ["source_page"]
+    return fmt
+
+
 def _plain(v: Any) -> Any:
     """JSON-safe form of a GX result value."""
     if v is None or isinstance(v, bool | int | float | str):
         return v
+    if hasattr(v, "item") and not isinstance(v, list | tuple | dict):  # numpy scalars
+        return _plain(v.item())
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
     if isinstance(v, dict):
@@ -186,10 +259,10 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any]) -> str:
-    """sha256 of a frame's rows (order-independent) and of the suite that judges them."""
+def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
+    """sha256 of a frame's rows (order-independent), of the suite that judges them and of its parameters."""
     lines = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in df.itertuples(index=False))
-    payload = json.dumps(suite, sort_keys=True, default=str) + "\n" + "\n".join(lines)
+    payload = suite_fingerprint(suite, parameters) + "\n" + "\n".join(lines)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -205,26 +278,34 @@ class DataDocs:
     rebuilt: bool
 
 
-def data_docs_inputs(frames: dict[str, pd.DataFrame], suites: dict[str, dict[str, Any]]) -> str:
-    """sha256 of every table's rows with its suite, and of the installed GX version."""
+def data_docs_inputs(
+    frames: dict[str, pd.DataFrame], suites: dict[str, dict[str, Any]], parameters: dict[str, Any] | None = None
+) -> str:
+    """sha256 of every table's rows with its suite and parameters, and of the installed GX version."""
     from importlib.metadata import version
 
     parts = [f"great_expectations {version('great_expectations')}"]
-    parts += [f"{name} {rows_fingerprint(df, suites[name])}" for name, df in sorted(frames.items())]
+    parts += [f"{name} {rows_fingerprint(df, suites[name], parameters)}" for name, df in sorted(frames.items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: Path | None = None) -> DataDocs:
+def build_data_docs(
+    frames: dict[str, pd.DataFrame],
+    out_dir: Path,
+    parameters: dict[str, Any] | None = None,
+    directory: Path | None = None,
+) -> DataDocs:
     """Validate each table against its suite and render GX Data Docs into out_dir (swapped in whole).
 
-    A fresh ephemeral context is used so the docs show exactly these suites and these results. When the
-    site in out_dir was built from the same rows, suites and GX version, it is left as it is (no GX run).
+    A fresh ephemeral context is used so the docs show exactly these suites and these results, run with
+    ``parameters`` (one set for all documents: :func:`pipelines.lib.suites.loosest`). When the site in
+    out_dir was built from the same rows, suites, parameters and GX version, it is left as it is.
     """
     import shutil
     import tempfile
 
-    suites = {name: load_suite_dict(name, directory) for name in frames}
-    inputs = data_docs_inputs(frames, suites)
+    suites = {name: load_suite(name, directory) for name in frames}
+    inputs = data_docs_inputs(frames, suites, parameters)
     stamp = out_dir / DATA_DOCS_INPUTS
     if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return DataDocs(out_dir / "index.html", rebuilt=False)
@@ -248,7 +329,7 @@ def build_data_docs(frames: dict[str, pd.DataFrame], out_dir: Path, directory: P
             suite = ctx.suites.add(_suite(name, suites[name]))
             batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
             definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-            definition.run(batch_parameters={"dataframe": gx_compatible(df)})
+            definition.run(batch_parameters={"dataframe": gx_compatible(df)}, expectation_parameters=parameters or {})
         ctx.build_data_docs(site_names=["warehouse"])
     _add_offline_index(build / "index.html", sorted(frames))
     (build / DATA_DOCS_INPUTS).write_text(inputs + "\n", encoding="utf-8")

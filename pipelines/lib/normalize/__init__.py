@@ -21,6 +21,7 @@ package never imports dagster.
 from ._grammar import Qualifier
 from .area import Area, find_areas, parse_area
 from .counts import Count, find_counts, parse_count
+from .dating import document_era, document_year
 from .errors import NormalizeError
 from .grants import find_grant_terms, parse_grant_terms
 from .money import Money, find_money, parse_money
@@ -38,6 +39,8 @@ __all__ = [
     "Qualifier",
     "YearSpan",
     "clean_text",
+    "document_era",
+    "document_year",
     "find_areas",
     "find_counts",
     "find_grant_terms",
