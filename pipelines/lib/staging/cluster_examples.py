@@ -2,15 +2,16 @@
 
 The slides are passages, not tables: their bullets are raw.text_blocks. Each count found by
 :func:`find_counts` is named by the words around it (企業約280社 → companies, 40件以上の連携事例 →
-collaboration_cases), never by its position. A count no rule names, a metric read twice, a number
-before a counter word that cannot be read, or a network bullet missing one of its four member
-counts fails with CellValueError naming the passage block.
+collaboration_cases), never by its position, with the rule mechanism shared with cluster_metrics
+(:mod:`pipelines.lib.staging.metric_rules`). A count no rule names is kept as ``unclassified_<unit>``
+with its surrounding words in ``scope`` (a WARN check lists it). A metric read twice, a number before a
+counter word that cannot be read, or a network bullet missing one of its four member counts fails with
+CellValueError naming the passage block.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import Count, NormalizeError, clean_text, find_counts
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
+from pipelines.lib.staging.metric_rules import MetricRule, context_words, first_rule, unclassified_metric, unique_metric
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.registry import PASSAGE_FAMILIES
 
@@ -32,40 +34,22 @@ _UNREAD = re.compile(r"[0-9?？]+\s*(?:社|機関|団体|件|大学|校|名|人)
 _MARKER = re.compile(r"[*※]\s*[0-9]+")
 
 
-@dataclass(frozen=True)
-class _Rule:
-    """A metric: the counter's unit plus regexes on the text just before / just after the count."""
-
-    metric: str
-    unit: str
-    before: str | None = None  # searched in the text before the count (anchor with $)
-    after: str | None = None  # searched in the text after the count (anchor with ^)
-
-    def matches(self, count: Count, before: str, after: str) -> bool:
-        """True if the count has this unit and its context fits both regexes."""
-        return (
-            count.unit == self.unit
-            and (self.before is None or re.search(self.before, before) is not None)
-            and (self.after is None or re.search(self.after, after) is not None)
-        )
-
-
 # First match wins. Network members: 企業 / 教育機関, 大学・公的研究機関 / 自治体… / 金融機関.
-RULES: tuple[_Rule, ...] = (
-    _Rule("companies", "companies", before=r"企業$"),
-    _Rule("universities_research", "institutions", before=r"(?:教育機関|大学・公的研究機関|研究機関)$"),
-    _Rule("municipalities", "organizations", before=r"自治体[^、]*$"),
-    _Rule("financial_institutions", "institutions", before=r"金融機関$"),
-    _Rule("collaboration_cases", "cases", after=r"^の連携事例"),
-    _Rule("new_products_per_year", "cases", before=r"年間$", after=r"^の新製品"),
-    _Rule("rd_activities", "cases", before=r"研究開発活動等?$"),
-    _Rule("ventures_supported", "companies", after=r"^のバイオベンチャーについて設立"),
-    _Rule("rd_commercialization_cases", "cases", after=r"^(?:\([^)]*\))?の研究開発・製品化事例"),
-    _Rule("university_ventures", "companies", before=r"大学発ベンチャーの創出$"),
-    _Rule("university_ventures_it_bio", "companies", before=r"うちIT・バイオ分野$"),
+RULES: tuple[MetricRule, ...] = (
+    MetricRule("companies", ("companies",), before=r"企業$"),
+    MetricRule("universities_research", ("institutions",), before=r"(?:教育機関|大学・公的研究機関|研究機関)$"),
+    MetricRule("municipalities", ("organizations",), before=r"自治体[^、]*$"),
+    MetricRule("financial_institutions", ("institutions",), before=r"金融機関$"),
+    MetricRule("collaboration_cases", ("cases",), after=r"^の連携事例"),
+    MetricRule("new_products_per_year", ("cases",), before=r"年間$", after=r"^の新製品"),
+    MetricRule("rd_activities", ("cases",), before=r"研究開発活動等?$"),
+    MetricRule("ventures_supported", ("companies",), after=r"^のバイオベンチャーについて設立"),
+    MetricRule("rd_commercialization_cases", ("cases",), after=r"^(?:\([^)]*\))?の研究開発・製品化事例"),
+    MetricRule("university_ventures", ("companies",), before=r"大学発ベンチャーの創出$"),
+    MetricRule("university_ventures_it_bio", ("companies",), before=r"うちIT・バイオ分野$"),
     # 連携事例 box: '(株)東洋ボデー+ 4社', '(株)京都モノテック+ 7大学等+ 5社'
-    _Rule("partner_companies", "companies", before=r"\+\s*$"),
-    _Rule("partner_universities", "universities", before=r"\+\s*$"),
+    MetricRule("partner_companies", ("companies",), before=r"\+\s*$"),
+    MetricRule("partner_universities", ("universities",), before=r"\+\s*$"),
 )
 
 
@@ -85,9 +69,9 @@ def _registry_names() -> dict[str, str]:
     return out
 
 
-def _metric(count: Count, cleaned: str) -> str | None:
-    before, after = cleaned[: count.span[0]], cleaned[count.span[1] :]
-    return next((r.metric for r in RULES if r.matches(count, before, after)), None)
+def _context(count: Count, cleaned: str) -> tuple[str, str]:
+    """The text before and after a count in its cleaned bullet."""
+    return cleaned[: count.span[0]], cleaned[count.span[1] :]
 
 
 def _check_all_read(cleaned: str, counts: list[Count]) -> str | None:
@@ -106,6 +90,7 @@ def _example_rows(blocks: pd.DataFrame, document_id: str, passage_id: str, fallb
         raise CellValueError(document_id, err_page, passage_id, "heading", "", "no 活動事例 heading to name it")
     rows: list[dict] = []
     seen: dict[str, int] = {}
+    taken: set[str] = set()  # unclassified metric names used in this example
     for b in blocks.itertuples():
         text, page, cell = str(b.text), int(b.page), f"block {int(b.block_idx)}"
         if _heading_name(text):
@@ -120,13 +105,15 @@ def _example_rows(blocks: pd.DataFrame, document_id: str, passage_id: str, fallb
             raise CellValueError(document_id, page, passage_id, cell, text, f"cannot read the count {unread!r}")
         found: set[str] = set()
         for c in counts:
-            metric = _metric(c, cleaned)
-            if metric is None:
-                raise CellValueError(document_id, page, passage_id, cell, text, f"no metric rule for {c.raw_text!r}")
-            if metric in seen:
-                raise CellValueError(
-                    document_id, page, passage_id, cell, text, f"{metric} already read from block {seen[metric]}"
-                )
+            before, after = _context(c, cleaned)
+            rule = first_rule(RULES, c.unit, before, after)
+            if rule is None:
+                metric, scope = unique_metric(unclassified_metric(c.unit), taken), context_words(before, after)
+            elif rule.metric in seen:
+                again = f"{rule.metric} already read from block {seen[rule.metric]}"
+                raise CellValueError(document_id, page, passage_id, cell, text, again)
+            else:
+                metric, scope = rule.metric, None
             seen[metric] = int(b.block_idx)
             found.add(metric)
             rows.append(
@@ -137,7 +124,11 @@ def _example_rows(blocks: pd.DataFrame, document_id: str, passage_id: str, fallb
                     "value": float(c.value),
                     "qualifier": c.qualifier,
                     "raw_text": c.raw_text,
+                    "scope": scope,
                     "source_page": page,
+                    "source_table_id": passage_id,
+                    "source_row": int(b.block_idx),
+                    "source_col": None,
                 }
             )
         if "ネットワーク" in cleaned:

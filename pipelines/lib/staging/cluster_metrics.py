@@ -2,12 +2,13 @@
 
 A cell is cut into logical lines (a printed line break is a boundary unless it splits a number from its
 counter, 100 / 社, or the next line opens a parenthesis that continues the previous one), then into
-sentences at 。. Quantities are found by :mod:`pipelines.lib.normalize` (counts, areas, percentages)
+sentences at 。. Quantities are found by :mod:`pipelines.lib.normalize` (counts, areas, percentages, 億円/万円 amounts)
 plus three small readers of our own: company counts written without 社 (企業数は約1100, ハイテク企業は500以上),
 N都市 and a lone distance (中心から10km).
 
-* ``metric`` is named by the words around the quantity (:data:`RULES`, first match wins); a quantity
-  no rule names fails with CellValueError rather than being dropped.
+* ``metric`` is named by the words around the quantity (:data:`RULES`, first match wins, through the
+  shared :mod:`pipelines.lib.staging.metric_rules`); a quantity that parses but that no rule names is
+  kept as ``unclassified_<unit>`` with its surrounding words in ``scope``, and a WARN check lists it.
 * ``as_of_year`` comes from a footnote marker *N: the one right after the quantity (a scope parenthesis
   may sit in between), else the one ending its sentence, else the one ending its line; it is mapped
   through the table's footnotes (raw.table_annotations kind='footnote'). No marker gives null.
@@ -20,7 +21,7 @@ N都市 and a lone distance (中心から10km).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,9 +29,18 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError
-from pipelines.lib.normalize import NormalizeError, clean_text, find_areas, find_counts, find_percents, find_years
+from pipelines.lib.normalize import (
+    NormalizeError,
+    clean_text,
+    find_areas,
+    find_counts,
+    find_money,
+    find_percents,
+    find_years,
+)
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
+from pipelines.lib.staging.metric_rules import MetricRule, context_words, first_rule, unclassified_metric
 from pipelines.lib.staging.overseas_clusters import ClusterRow, cluster_rows
 from pipelines.lib.staging.raw_layer import RawLayer
 
@@ -58,7 +68,7 @@ _GARBLE = re.compile(r"[?？□■〓\ufffd]|(?<![契予集要節制条規公婚
 
 @dataclass(frozen=True)
 class _Quantity:
-    kind: str  # count, area, percent, cities, length
+    kind: str  # what is counted (persons, companies, …), or area, percent, money, cities, length
     value: Decimal
     unit: str
     qualifier: str
@@ -77,25 +87,6 @@ class _Context:
     outer: str  # sentence text before the enclosing parenthesis (or before the quantity if none)
     trailing_paren: str | None  # parenthesis right after the quantity, without digits
     parent_metric: str | None  # metric of the quantity whose parenthesis encloses this one
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A metric: the quantity kind and unit it applies to, context regexes, and how scope is read."""
-
-    metric: str
-    kinds: tuple[str, ...]
-    before: str | None = None
-    after: str | None = None
-    scope: Callable[[_Context], str | None] | None = None
-
-    def matches(self, q: _Quantity, ctx: _Context) -> bool:
-        """True if the quantity's kind fits and both context regexes match."""
-        return (
-            q.kind in self.kinds
-            and (self.before is None or re.search(self.before, ctx.before) is not None)
-            and (self.after is None or re.search(self.after, ctx.after) is not None)
-        )
 
 
 def _strip(text: str | None, *, lead: str = "", tail: str = "") -> str | None:
@@ -145,31 +136,31 @@ def _length_scope(ctx: _Context) -> str | None:
 
 
 # First match wins. Company-like metrics before the catch-all `companies`.
-RULES: tuple[Rule, ...] = (
-    Rule("area_km2", ("area",), scope=_area_scope),
-    Rule("cities", ("cities",), scope=lambda c: _strip(c.outer, tail="の")),
-    Rule("distance_km", ("length",), scope=_length_scope),
-    Rule("workforce", ("persons",), before=r"就業(?:人口|者)$", scope=_place_scope),
-    Rule("population", ("persons",), before=r"人口は?$", scope=_place_scope),
-    Rule("students", ("persons",), before=r"学生$", scope=_place_scope),
-    Rule("employees", ("persons",), before=r"(?:従業員|雇用は|働いているのは)$", scope=_employee_scope),
-    Rule("employees", ("persons",), after=r"^が(?:勤める|勤務|働)", scope=_employee_scope),
-    Rule("workforce_share_pct", ("percent",), before=r"就業者の$", scope=_share_scope),
-    Rule("companies_added_per_year", ("companies",), before=r"毎年$", after=r"^のペース", scope=lambda c: None),
-    Rule("ventures_in_incubators", ("companies",), after=r"^は.*インキュベーション", scope=_noun_scope),
-    Rule("ventures", ("companies",), before=r"ベンチャー$", scope=_noun_scope),
-    Rule("ventures", ("companies",), after=r"^の[^、。]*ベンチャー", scope=_noun_scope),
-    Rule("vc_firms", ("companies",), after=r"^のVC", scope=_noun_scope),
-    Rule("bio_companies", ("companies",), before=r"バイオ関連企業:?$", scope=_noun_scope),
-    Rule("bio_companies", ("companies",), after=r"^のバイオ関連企業", scope=_noun_scope),
-    Rule("companies_manufacturing", ("companies",), before=r"製造業$", scope=_noun_scope),
-    Rule("companies_rd_services", ("companies",), before=r"研究開発・サービス業$", scope=_noun_scope),
-    Rule("companies_medical_devices", ("companies",), before=r"医療デバイス企業$", scope=_noun_scope),
-    Rule("companies_bio_services", ("companies",), after=r"^のバイオ研究関連サービス企業", scope=_noun_scope),
-    Rule("companies", ("companies",), before=r"企業(?:数)?(?:は|:)?、?$", scope=_noun_scope),
+RULES: tuple[MetricRule, ...] = (
+    MetricRule("area_km2", ("area",), scope=_area_scope),
+    MetricRule("cities", ("cities",), scope=lambda c: _strip(c.outer, tail="の")),
+    MetricRule("distance_km", ("length",), scope=_length_scope),
+    MetricRule("workforce", ("persons",), before=r"就業(?:人口|者)$", scope=_place_scope),
+    MetricRule("population", ("persons",), before=r"人口は?$", scope=_place_scope),
+    MetricRule("students", ("persons",), before=r"学生$", scope=_place_scope),
+    MetricRule("employees", ("persons",), before=r"(?:従業員|雇用は|働いているのは)$", scope=_employee_scope),
+    MetricRule("employees", ("persons",), after=r"^が(?:勤める|勤務|働)", scope=_employee_scope),
+    MetricRule("workforce_share_pct", ("percent",), before=r"就業者の$", scope=_share_scope),
+    MetricRule("companies_added_per_year", ("companies",), before=r"毎年$", after=r"^のペース", scope=lambda c: None),
+    MetricRule("ventures_in_incubators", ("companies",), after=r"^は.*インキュベーション", scope=_noun_scope),
+    MetricRule("ventures", ("companies",), before=r"ベンチャー$", scope=_noun_scope),
+    MetricRule("ventures", ("companies",), after=r"^の[^、。]*ベンチャー", scope=_noun_scope),
+    MetricRule("vc_firms", ("companies",), after=r"^のVC", scope=_noun_scope),
+    MetricRule("bio_companies", ("companies",), before=r"バイオ関連企業:?$", scope=_noun_scope),
+    MetricRule("bio_companies", ("companies",), after=r"^のバイオ関連企業", scope=_noun_scope),
+    MetricRule("companies_manufacturing", ("companies",), before=r"製造業$", scope=_noun_scope),
+    MetricRule("companies_rd_services", ("companies",), before=r"研究開発・サービス業$", scope=_noun_scope),
+    MetricRule("companies_medical_devices", ("companies",), before=r"医療デバイス企業$", scope=_noun_scope),
+    MetricRule("companies_bio_services", ("companies",), after=r"^のバイオ研究関連サービス企業", scope=_noun_scope),
+    MetricRule("companies", ("companies",), before=r"企業(?:数)?(?:は|:)?、?$", scope=_noun_scope),
 )
-UNITS = {"persons": "persons", "companies": "companies", "area": "km2", "percent": "percent"}
-UNITS |= {"cities": "cities", "length": "km"}
+UNITS = {"area": "km2", "cities": "cities", "length": "km", "money": "oku_yen"}
+"""Stored unit of a quantity kind; a count keeps the unit its counter names (persons, companies, …)."""
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -205,6 +196,9 @@ def _quantities(line: str) -> list[_Quantity]:
     for p in find_percents(line):
         if free(*p.span):
             out.append(_Quantity("percent", p.value, "percent", p.qualifier, p.raw_text, *p.span))
+    for y in find_money(line):
+        if free(*y.span) and y.oku_yen is not None:
+            out.append(_Quantity("money", y.oku_yen, "oku_yen", y.qualifier, y.raw_text, *y.span))
     for m in _BARE_COMPANIES.finditer(line):
         if free(m.start("q"), m.end("q")):
             value = Decimal(m.group("num").replace(",", "")) * _MULT.get(m.group("mult") or "", 1)
@@ -300,7 +294,10 @@ def _footnote_years(raw: RawLayer, document_id: str, table_id: str, page: int) -
     return years
 
 
-def _cell_metrics(row: ClusterRow, field: str, footnotes: dict[str, int]) -> Iterator[dict[str, Any]]:
+def _cell_metrics(
+    row: ClusterRow, field: str, footnotes: dict[str, int], seen: dict[str, int]
+) -> Iterator[dict[str, Any]]:
+    """Every quantity of one cell; ``seen`` counts the cluster's figures per metric so far (for metric_idx)."""
     text = row.cells[field]
 
     def fail(reason: str) -> CellValueError:
@@ -317,29 +314,34 @@ def _cell_metrics(row: ClusterRow, field: str, footnotes: dict[str, int]) -> Ite
         metric_of: dict[int, str] = {}
         for q in quantities:
             ctx = _context(line, q, metric_of)
+            unit = UNITS.get(q.kind, q.kind)
             if q.kind == "percent" and ctx.parent_metric and not ctx.before.endswith("就業者の"):
                 metric, scope = f"{ctx.parent_metric}_share_pct", _share_scope(ctx)
-            else:
-                rule = next((r for r in RULES if r.matches(q, ctx)), None)
-                if rule is None:
-                    raise fail(f"no metric rule for {q.raw_text!r} (before {ctx.before!r}, after {ctx.after!r})")
+            elif rule := first_rule(RULES, q.kind, ctx.before, ctx.after):
                 metric, scope = rule.metric, rule.scope(ctx) if rule.scope else None
+            else:
+                metric, scope = unclassified_metric(unit), context_words(ctx.before, ctx.after)
             metric_of[q.start] = metric
             marker = _marker(line, q)
             if marker is not None and f"*{marker}" not in footnotes:
                 raise fail(f"footnote marker *{marker} has no footnote under the table")
+            seen[metric] = seen.get(metric, -1) + 1
             yield {
                 "document_id": row.document_id,
                 "cluster_id": row.cluster_id,
                 "metric": metric,
+                "metric_idx": seen[metric],
                 "value": float(q.value),
-                "unit": UNITS[q.kind],
+                "unit": unit,
                 "qualifier": q.qualifier,
                 "as_of_year": footnotes[f"*{marker}"] if marker is not None else None,
                 "scope": scope,
                 "raw_text": q.raw_text,
                 "source_column": field,
                 "source_page": row.page,
+                "source_table_id": row.table_id,
+                "source_row": row.row_idx,
+                "source_col": row.columns[field],
             }
 
 
@@ -351,7 +353,8 @@ def build_cluster_metrics(raw: RawLayer) -> pd.DataFrame:
         key = (row.document_id, row.table_id)
         if key not in footnotes:
             footnotes[key] = _footnote_years(raw, row.document_id, row.table_id, row.page)
+        seen: dict[str, int] = {}
         for field in SOURCE_COLUMNS:
-            rows.extend(_cell_metrics(row, field, footnotes[key]))
+            rows.extend(_cell_metrics(row, field, footnotes[key], seen))
     df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), kind="stable", ignore_index=True)

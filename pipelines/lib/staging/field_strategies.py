@@ -19,7 +19,6 @@ from pipelines.lib.normalize import clean_text
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
-from pipelines.lib.tables.registry import FIELD_SLUGS
 
 TABLE = table("staging.field_strategies")
 FAMILY = "field_strategy"
@@ -30,14 +29,18 @@ ASPECTS: dict[str, str] = {
     "クラスターの発展戦略": "strategy",
     "具体的課題": "issues",
 }
+BODY_COL = 1
+"""The column holding a row's items; column 0 is its label."""
+UNCLASSIFIED_ASPECT = "unclassified"
+"""Aspect of the items of a row whose label is none of ASPECTS; the label is kept as their subgroup."""
 _FIELD = re.compile(r"\((?P<field>[^()]+?)分野\)")
 _SUBHEADING = re.compile(r"^\((?P<name>[^()]+)\)$")
 
 
 def field_of(title: str) -> str | None:
-    """'…発展戦略と課題の例(バイオ分野)' → 'バイオ'; None if the title names no known field."""
+    """'…発展戦略と課題の例(バイオ分野)' → 'バイオ'; any field the title names passes; None if it names none."""
     m = _FIELD.search(clean_text(title))
-    return m.group("field") if m and m.group("field") in FIELD_SLUGS else None
+    return m.group("field") if m else None
 
 
 def aspect_of(label: str) -> str | None:
@@ -74,9 +77,9 @@ def _table_rows(raw: RawLayer, t: pd.Series) -> list[dict]:
     document_id, table_id, page = str(t["document_id"]), str(t["table_id"]), int(t["page"])
     field = field_of(str(t["title"]))
     if field is None:
-        raise CellValueError(document_id, page, table_id, "title", str(t["title"]), "no known (…分野) in the title")
+        raise CellValueError(document_id, page, table_id, "title", str(t["title"]), "no (…分野) in the title")
 
-    def row(aspect: str, idx: int, text: str, subgroup: str | None, src_page: int) -> dict:
+    def row(aspect: str, idx: int, text: str, subgroup: str | None, src_page: int, src_row: int | None) -> dict:
         return {
             "document_id": document_id,
             "field": field,
@@ -85,6 +88,9 @@ def _table_rows(raw: RawLayer, t: pd.Series) -> list[dict]:
             "text": text,
             "subgroup": subgroup,
             "source_page": src_page,
+            "source_table_id": table_id,
+            "source_row": src_row,  # None for a lead line printed above the table (raw.table_annotations)
+            "source_col": None if src_row is None else BODY_COL,
         }
 
     rows: list[dict] = []
@@ -93,29 +99,29 @@ def _table_rows(raw: RawLayer, t: pd.Series) -> list[dict]:
         text = clean_text(str(a.text)).lstrip("・").strip()
         if not text:
             raise CellValueError(document_id, int(a.page), table_id, f"lead {int(a.seq)}", str(a.text), "empty lead")
-        rows.append(row("lead", idx, text, None, int(a.page)))
+        rows.append(row("lead", idx, text, None, int(a.page), None))
 
     grid = raw.grid(document_id, table_id)
     seen: dict[str, int] = {}
+    unclassified = 0
     for r, cells in enumerate(grid[1:], start=1):
         label = cells[0]
         aspect = aspect_of(label)
-        if aspect is None:
-            raise CellValueError(document_id, page, table_id, f"r{r}c0", label, f"unknown row label; known: {ASPECTS}")
         if aspect in seen:
             raise CellValueError(
                 document_id, page, table_id, f"r{r}c0", label, f"{aspect} already in row {seen[aspect]}"
             )
-        seen[aspect] = r
-        body = cells[1] if len(cells) > 1 else ""
+        body = cells[BODY_COL] if len(cells) > BODY_COL else ""
         items = split_items(body)
         if not items:
             raise CellValueError(document_id, page, table_id, f"r{r}c1", body, f"no items in the {aspect} row")
-        rows += [row(aspect, i, text, sub, page) for i, (sub, text) in enumerate(items)]
-    missing = [a for a in ASPECTS.values() if a not in seen]
-    if missing:
-        labels = " / ".join(g[0].replace("\n", "") for g in grid[1:])
-        raise CellValueError(document_id, page, table_id, "c0", labels, f"no row for {', '.join(missing)}")
+        if aspect is None:  # a row label no rule knows: kept, its label as subgroup, and listed by a WARN check
+            name = clean_text(label.replace("\n", ""))
+            rows += [row(UNCLASSIFIED_ASPECT, unclassified + i, t, name, page, r) for i, (_, t) in enumerate(items)]
+            unclassified += len(items)
+            continue
+        seen[aspect] = r
+        rows += [row(aspect, i, text, sub, page, r) for i, (sub, text) in enumerate(items)]
     return rows
 
 

@@ -6,6 +6,9 @@ Three sources, each recognised by its labels:
   survey heading, and a following 'YYYY年M月現在' paragraph that dates the counts before it;
 * cluster_projects_map (産業クラスター計画19プロジェクト): the companies and universities of the network;
 * the survey_results table (参画企業アンケート結果): label in column 0, value in column 1.
+
+A figure that reads as a count or percentage but whose label (or counter) no rule knows is kept as
+``unclassified_<unit>`` with its label in ``scope`` (see :mod:`pipelines.lib.staging.metric_rules`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, parse_count, parse_percent
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
+from pipelines.lib.staging.metric_rules import is_unclassified, unclassified_metric, unique_metric
 from pipelines.lib.staging.raw_layer import RawLayer
 
 TABLE = table("staging.program_outcomes")
@@ -74,14 +78,26 @@ class _Where:
     page: int
     table_id: str
     cell: str
+    row: int | None = None  # row_idx of the cell, or block_idx of the text block
+    col: int | None = None  # col_idx of the cell; None for a text block
 
     def error(self, text: str, reason: str) -> CellValueError:
         return CellValueError(self.document_id, self.page, self.table_id, self.cell, text, reason)
 
 
-def _quantity(metric: str, text: str, where: _Where) -> dict[str, Any]:
+def _unit_of(text: str) -> str:
+    """The unit a figure of an unknown label is in: percent if it has %, else what its counter counts."""
+    if "%" in clean_text(text):
+        return "percent"
+    try:
+        return parse_count(text).unit
+    except NormalizeError:
+        return "percent"  # neither reads: _quantity reports the cell
+
+
+def _quantity(metric: str, text: str, where: _Where, scope: str | None = None) -> dict[str, Any]:
     """Read ``text`` as the one quantity of ``metric``, checking its unit."""
-    unit = METRIC_UNITS[metric]
+    unit = METRIC_UNITS.get(metric) or _unit_of(text)
     try:
         if unit == "percent":
             p = parse_percent(text)
@@ -95,24 +111,37 @@ def _quantity(metric: str, text: str, where: _Where) -> dict[str, Any]:
         raise where.error(text, exc.reason) from exc
     if raw_text != clean_text(text):
         raise where.error(text, f"only {raw_text!r} reads as a {unit} figure")
-    return _row(metric, value, qualifier, raw_text, where)
+    return _row(metric, value, qualifier, raw_text, where, unit, scope)
 
 
-def _row(metric: str, value: Decimal, qualifier: str, raw_text: str, where: _Where) -> dict[str, Any]:
+def _row(
+    metric: str,
+    value: Decimal,
+    qualifier: str,
+    raw_text: str,
+    where: _Where,
+    unit: str | None = None,
+    scope: str | None = None,
+) -> dict[str, Any]:
     return {
         "document_id": where.document_id,
         "metric": metric,
         "value": float(value),
-        "unit": METRIC_UNITS[metric],
+        "unit": unit or METRIC_UNITS[metric],
         "qualifier": qualifier,
         "as_of": None,
         "raw_text": raw_text,
+        "scope": scope,
         "source_page": where.page,
+        "source_table_id": where.table_id,
+        "source_row": where.row,
+        "source_col": where.col,
     }
 
 
 def _block_where(block: Any, passage: str) -> _Where:
-    return _Where(str(block.document_id), int(block.page), passage, f"block {int(block.block_idx)}")
+    idx = int(block.block_idx)
+    return _Where(str(block.document_id), int(block.page), passage, f"block {idx}", idx)
 
 
 def _labelled(text: str, labels: dict[str, str], value_end: str = "") -> list[tuple[str, str]]:
@@ -169,9 +198,12 @@ def _map_rows(raw: RawLayer) -> list[dict[str, Any]]:
             if not any(c.span[0] <= m.start() and m.end() <= c.span[1] for c in counts):
                 raise where.error(str(block.text), f"{m.group(0)!r} does not read as a count")
         for c in counts:
-            if c.unit not in MAP_UNITS:
-                raise where.error(str(block.text), f"{c.raw_text!r} counts {c.unit}, not companies or universities")
-            rows.append(_row(MAP_UNITS[c.unit], c.value, c.qualifier, c.raw_text, where))
+            if c.unit in MAP_UNITS:
+                rows.append(_row(MAP_UNITS[c.unit], c.value, c.qualifier, c.raw_text, where))
+            else:  # a count of something else on the map: kept, and listed by the WARN check
+                metric = unclassified_metric(c.unit)
+                words = cleaned[max(0, c.span[0] - 12) : c.span[0]] or None
+                rows.append(_row(metric, c.value, c.qualifier, c.raw_text, where, c.unit, words))
     return rows
 
 
@@ -181,12 +213,14 @@ def _survey_rows(raw: RawLayer) -> list[dict[str, Any]]:
         grid = raw.grid(str(t.document_id), str(t.table_id))
         for r, line in enumerate(grid):
             label = clean_text(line[SURVEY_LABEL_COL])
-            where = _Where(str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{SURVEY_VALUE_COL}")
-            if label not in SURVEY_LABELS:
-                raise _Where(where.document_id, where.page, where.table_id, f"r{r}c{SURVEY_LABEL_COL}").error(
-                    line[SURVEY_LABEL_COL], f"unknown survey label; known: {', '.join(SURVEY_LABELS)}"
-                )
-            row = _quantity(SURVEY_LABELS[label], line[SURVEY_VALUE_COL], where)
+            where = _Where(
+                str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{SURVEY_VALUE_COL}", r, SURVEY_VALUE_COL
+            )
+            if label in SURVEY_LABELS:
+                row = _quantity(SURVEY_LABELS[label], line[SURVEY_VALUE_COL], where)
+            else:  # a survey row no rule names: kept under its unit, its label as scope
+                text = line[SURVEY_VALUE_COL]
+                row = _quantity(unclassified_metric(_unit_of(text)), text, where, scope=label or None)
             rows.append(row | {"raw_text": line[SURVEY_VALUE_COL].strip()})
     return rows
 
@@ -198,7 +232,10 @@ def build_program_outcomes(raw: RawLayer) -> pd.DataFrame:
     """One row per outcome metric per document, from the 成果, 19プロジェクト and survey slides."""
     rows = [row for source in _SOURCES for row in source(raw)]
     seen: dict[tuple[str, str], dict[str, Any]] = {}
+    unclassified: dict[str, set[str]] = {}
     for row in rows:
+        if is_unclassified(row["metric"]):
+            row["metric"] = unique_metric(row["metric"], unclassified.setdefault(row["document_id"], set()))
         key = (row["document_id"], row["metric"])
         if key in seen:
             raise CellValueError(
