@@ -9,10 +9,22 @@ import sys
 
 import dagster as dg
 
-from pipelines.lib.paths import PROJECT_ROOT
+from pipelines.defs.resources import PipelineSettings
+
+
+def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
+    """'check <key> failed: <description>' for every failed check of one severity."""
+    messages = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            data = event.event_specific_data
+            if not data.passed and data.severity == severity:
+                messages.append(f"check {data.asset_check_key.to_user_string()} failed: {data.description or ''}")
+    return messages
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed steps and failed ERROR checks: what stops a refresh."""
     messages = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -20,11 +32,7 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
             cause = err.cause if err and err.cause else err
             text = cause.message.strip() if cause else "unknown error"
             messages.append(f"{event.step_key}: {text}")
-        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            data = event.event_specific_data
-            if not data.passed:
-                messages.append(f"check {data.asset_check_key.to_user_string()} failed: {data.description or ''}")
-    return messages
+    return messages + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
 def refresh() -> int:
@@ -34,8 +42,12 @@ def refresh() -> int:
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("refresh_job")
     result = job.execute_in_process(instance=instance, raise_on_error=False)
-    if result.success and not any("check " in m for m in _failures(result)):
-        print(f"refresh succeeded (run {result.run_id}); warehouse published under {PROJECT_ROOT / 'warehouse'}")
+    warnings = _failed_checks(result, dg.AssetCheckSeverity.WARN)
+    if result.success and not _failures(result):
+        published = PipelineSettings().warehouse().published
+        print(f"refresh succeeded (run {result.run_id}); published {published}")
+        for message in warnings:
+            print(f"  WARN {message}")
         return 0
     print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
     for message in _failures(result) or ["see the run log in the Dagster UI"]:

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from pipelines.defs.automation import refresh_job, refresh_schedule
-from pipelines.defs.extract import raw_extraction
-from pipelines.defs.marts import MART_ASSETS
+from pipelines.defs.extract import has_no_unrecognised_tables, raw_extraction
+from pipelines.defs.marts import MART_ASSETS, MART_CHECKS
 from pipelines.defs.publish import data_docs, published_warehouse
 from pipelines.defs.report import published_report
 from pipelines.defs.resources import PipelineSettings
@@ -22,7 +22,7 @@ defs = dg.Definitions(
         published_report,
         data_docs,
     ],
-    asset_checks=STAGING_CHECKS,
+    asset_checks=[*STAGING_CHECKS, has_no_unrecognised_tables, *MART_CHECKS],
     jobs=[refresh_job],
     schedules=[refresh_schedule],
     sensors=[raw_sources_sensor],

@@ -1,10 +1,12 @@
-"""Marts: one SQL file each, built by one factory in the working database."""
+"""Marts: one SQL file each, built by one factory in the working database; drift between editions is a WARN."""
 
 import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import PipelineSettings
+from pipelines.lib.drift import MOVE_SHARE, describe_move, describe_row_change, moved_values, row_changes
 from pipelines.lib.marts import MARTS, Mart, build_mart
+from pipelines.lib.schema import table
 from pipelines.lib.warehouse import read_table, working_db
 
 
@@ -31,3 +33,50 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
 
 
 MART_ASSETS = [mart_asset(m) for m in MARTS]
+
+EDITION_CHANGES = table("marts.edition_changes")
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "edition_changes"]),
+    name="editions_keep_the_same_rows",
+    description="No staging table gains or loses rows from one edition to the next (WARN: drift is shown, not blocked)",
+    blocking=False,
+)
+def editions_keep_the_same_rows(settings: PipelineSettings) -> dg.AssetCheckResult:
+    """Lists, per edition pair and staging table, the keys of the rows added and removed."""
+    with working_db(settings.warehouse()) as con:
+        found = row_changes(read_table(con, EDITION_CHANGES))
+    lines = [describe_row_change(c) for c in found]
+    return dg.AssetCheckResult(
+        passed=not found,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="\n".join(lines) or None,
+        metadata={
+            "rows_added": sum(len(c["added"]) for c in found),
+            "rows_removed": sum(len(c["removed"]) for c in found),
+            "changes": dg.MetadataValue.json(found),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "edition_changes"]),
+    name="edition_values_move_less_than_a_quarter",
+    description=f"No number moves more than {MOVE_SHARE:.0%} between consecutive editions (WARN, not blocking)",
+    blocking=False,
+)
+def edition_values_move_less_than_a_quarter(settings: PipelineSettings) -> dg.AssetCheckResult:
+    """Lists the numeric values that moved by more than the stated share between consecutive editions."""
+    with working_db(settings.warehouse()) as con:
+        found = moved_values(read_table(con, EDITION_CHANGES))
+    lines = [describe_move(m) for m in found]
+    return dg.AssetCheckResult(
+        passed=not found,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="\n".join(lines) or None,
+        metadata={"share": MOVE_SHARE, "moved": len(found), "values": dg.MetadataValue.json(found)},
+    )
+
+
+MART_CHECKS = [editions_keep_the_same_rows, edition_values_move_less_than_a_quarter]

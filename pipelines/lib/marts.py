@@ -1,4 +1,8 @@
-"""Marts: one SQL file per mart in pipelines/sql/marts/, typed by the registry, with declared staging inputs."""
+"""Marts: one SQL file per mart in pipelines/sql/marts/, typed by the registry, with declared staging inputs.
+
+A SQL file may hold a ``-- @generated: <block>`` line where SQL made from the registry goes: only
+identifiers from the registry are written into it, never data values.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,39 @@ import duckdb
 
 from pipelines.lib.paths import SQL_DIR
 from pipelines.lib.schema import Table, table
+from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.warehouse import replace_from_query
+
+PROVENANCE_COLUMNS = ("source_page", "source_table_id", "source_row", "source_col")
+"""Where a value was printed, not what it is: never compared between editions."""
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def staging_cells_sql() -> str:
+    """One UNPIVOT per staging table: (tbl, document_id, row_key, col, val) of every non-key value.
+
+    ``row_key`` joins the table's registry key (without document_id) with ' | '; values are cast to text.
+    """
+    parts = []
+    for st in STAGING:
+        spec = st.spec
+        key = [k for k in spec.key if k != "document_id"]
+        excluded = ", ".join(_ident(c) for c in ("document_id", *key, *PROVENANCE_COLUMNS) if c in spec.column_names)
+        parts.append(
+            f"SELECT '{spec.qualified}' AS tbl, * FROM (\n"
+            f"        SELECT document_id, concat_ws(' | ', {', '.join(_ident(k) for k in key)}) AS row_key,\n"
+            f"            COLUMNS(* EXCLUDE ({excluded}))::VARCHAR\n"
+            f"        FROM {spec.qualified}\n"
+            "    ) UNPIVOT INCLUDE NULLS (val FOR col IN (COLUMNS(* EXCLUDE (document_id, row_key))))"
+        )
+    return "\n    UNION ALL BY NAME\n    ".join(parts)
+
+
+GENERATED = {"staging_cells": staging_cells_sql}
+"""Blocks a mart's SQL file can ask for with '-- @generated: <name>'."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +64,12 @@ class Mart:
         return SQL_DIR / "marts" / f"{self.name}.sql"
 
     def sql(self) -> str:
-        return self.sql_path.read_text(encoding="utf-8")
+        """The SQL file, with its generated blocks filled in from the registry."""
+        lines = []
+        for line in self.sql_path.read_text(encoding="utf-8").splitlines():
+            marker = line.strip().removeprefix("-- @generated:").strip() if "-- @generated:" in line else None
+            lines.append(f"    {GENERATED[marker]()}" if marker else line)
+        return "\n".join(lines) + "\n"
 
 
 MARTS: tuple[Mart, ...] = (
@@ -42,22 +83,7 @@ MARTS: tuple[Mart, ...] = (
     ),
     Mart("cluster_networks", ("cluster_examples",)),
     Mart("projects_by_field", ("cluster_projects",)),
-    Mart(
-        "edition_changes",
-        (
-            "overseas_clusters",
-            "cluster_metrics",
-            "cluster_history_events",
-            "foreign_policies",
-            "budget_items",
-            "regional_policy_laws",
-            "cluster_examples",
-            "program_outcomes",
-            "plan_periods",
-            "field_strategies",
-            "cluster_projects",
-        ),
-    ),
+    Mart("edition_changes", tuple(st.name for st in STAGING)),
 )
 
 

@@ -5,6 +5,11 @@ name the fiscal years; the rows are programs, the 産業クラスター計画関
 section rows such as (1)産学官のネットワーク形成. Slides without a section row take their section from
 the slide title, (2)地域の特性を活かした技術開発の推進. A previous-year cell reading (新規) marks a new
 program: it gets no previous-year row and ``is_new`` on its current-year row.
+
+The headers write fiscal years without an era (17年度予算). Their era is the one the document itself
+counts years in (平成17年度においては… → 平成; a 令和 deck gives 令和), read by
+:func:`pipelines.lib.normalize.document_era`. A document that names no era fails on the header cell
+rather than having one guessed. Any two consecutive fiscal years pass: which ones is the edition's fact.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError
-from pipelines.lib.normalize import Money, NormalizeError, clean_text, fiscal_year, parse_money
+from pipelines.lib.normalize import Money, NormalizeError, clean_text, document_era, fiscal_year, parse_money
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
@@ -26,13 +31,6 @@ from pipelines.lib.staging.raw_layer import RawLayer
 TABLE = table("staging.budget_items")
 FAMILY = "policy_tools"
 
-DECK_ERA = "平成"
-"""Era of the era-less fiscal years (17年度予算) in this deck.
-
-The 2005 METI deck (dated 2005-06-21) writes budget years without an era; the slides themselves
-(平成17年度においては…) show they are 平成 years. This is context about the deck, not a guess the
-parser makes: it is passed to ``normalize.fiscal_year`` explicitly.
-"""
 
 PROGRAM_HEADER = re.compile(r"施策名")
 CURRENT_HEADER = re.compile(r"[^()]*年度予算")
@@ -64,9 +62,9 @@ def _column(header: list[str], pattern: re.Pattern[str], where: _Where) -> int:
     return found[0]
 
 
-def _fiscal_year(header: list[str], col: int, where: _Where) -> int:
+def _fiscal_year(header: list[str], col: int, where: _Where, era: str | None) -> int:
     try:
-        span = fiscal_year(header[col], context_era=DECK_ERA)
+        span = fiscal_year(header[col], context_era=era)
     except NormalizeError as exc:
         raise where.error(0, col, header[col], exc.reason) from exc
     if span.kind != "fiscal_year" or span.start is None:
@@ -97,15 +95,17 @@ def _section_row(row: list[str]) -> str | None:
     return None
 
 
-def _table_rows(raw: RawLayer, document_id: str, table_id: str, page: int, title: str) -> Iterator[dict[str, Any]]:
+def _table_rows(
+    raw: RawLayer, document_id: str, table_id: str, page: int, title: str, era: str | None
+) -> Iterator[dict[str, Any]]:
     where = _Where(document_id, page, table_id)
     grid = raw.grid(document_id, table_id)
     header = grid[0]
     program_col = _column(header, PROGRAM_HEADER, where)
     cur_col = _column(header, CURRENT_HEADER, where)
     prev_col = _column(header, PREVIOUS_HEADER, where)
-    cur_year = _fiscal_year(header, cur_col, where)
-    prev_year = _fiscal_year(header, prev_col, where)
+    cur_year = _fiscal_year(header, cur_col, where, era)
+    prev_year = _fiscal_year(header, prev_col, where, era)
     if prev_year >= cur_year:
         raise where.error(0, prev_col, header[prev_col], f"previous fiscal year {prev_year} is not before {cur_year}")
     section = title.strip() if SECTION.fullmatch(clean_text(title)) else None
@@ -128,62 +128,33 @@ def _table_rows(raw: RawLayer, document_id: str, table_id: str, page: int, title
             "program": program,
             "is_total": is_total,
             "source_page": page,
+            "source_table_id": table_id,
+            "source_row": r,
         }
-        yield common | _amounts(current, cur_year, row[cur_col]) | {"is_new": previous.is_new}
+        yield common | _amounts(current, cur_year, row[cur_col], cur_col) | {"is_new": previous.is_new}
         if not previous.is_new:
-            yield common | _amounts(previous, prev_year, row[prev_col]) | {"is_new": False}
+            yield common | _amounts(previous, prev_year, row[prev_col], prev_col) | {"is_new": False}
 
 
-def _amounts(money: Money, year: int, text: str) -> dict[str, Any]:
+def _amounts(money: Money, year: int, text: str, col: int) -> dict[str, Any]:
     assert money.yen is not None and money.oku_yen is not None  # checked in _money
     return {
         "fiscal_year": year,
         "amount_oku_yen": Decimal(money.oku_yen),
         "amount_yen": int(money.yen),
         "raw_text": text.strip(),
+        "source_col": col,
     }
 
 
 def build_budget_items(raw: RawLayer) -> pd.DataFrame:
     """One row per program per fiscal year of every policy_tools table of every document."""
     rows: list[dict[str, Any]] = []
+    eras: dict[str, str | None] = {}
     for t in raw.tables_of(FAMILY).itertuples():
-        rows.extend(_table_rows(raw, str(t.document_id), str(t.table_id), int(t.page), str(t.title)))
+        document_id = str(t.document_id)
+        if document_id not in eras:
+            eras[document_id] = document_era(raw.texts(document_id))
+        rows.extend(_table_rows(raw, document_id, str(t.table_id), int(t.page), str(t.title), eras[document_id]))
     df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), ignore_index=True)
-
-
-def budget_rule_violations(df: pd.DataFrame) -> list[str]:
-    """Cross-row rules of staging.budget_items; one message per violation, empty when all hold.
-
-    Within a document, the latest fiscal year is the current one:
-
-    * every program with an earlier-year row also has a current-year row;
-    * a program marked new (``is_new``) is new in the current year only, and has no earlier-year row;
-    * there is at most one total row per fiscal year, and only total rows lack a section.
-
-    The total (568億円) is *not* checked against the sum of the programs: the slides list only part of
-    the plan's related programs, so the two do not match in the deck.
-    """
-    problems: list[str] = []
-    for document_id, doc in df.groupby("document_id", sort=True):
-        current = int(doc["fiscal_year"].max())
-        for program, rows in doc.groupby("program", sort=True):
-            years = sorted(int(y) for y in rows["fiscal_year"])
-            if current not in years:
-                problems.append(f"{document_id}: {program} has a {years[0]} amount but no {current} amount")
-            new_years = sorted(int(y) for y in rows.loc[rows["is_new"].astype(bool), "fiscal_year"])
-            if any(y != current for y in new_years):
-                problems.append(f"{document_id}: {program} is marked new in {new_years}, not only in {current}")
-            if new_years and len(years) > 1:
-                problems.append(f"{document_id}: {program} is marked new but has an amount for {years[0]}")
-        totals = doc[doc["is_total"].astype(bool)]
-        for year, count in totals.groupby("fiscal_year").size().items():
-            if count > 1:
-                problems.append(f"{document_id}: {count} total rows for fiscal year {year}")
-        is_total = doc["is_total"].astype(bool)
-        for program in sorted(set(doc.loc[doc["section"].isna() & ~is_total, "program"])):
-            problems.append(f"{document_id}: {program} has no section")
-        for program in sorted(set(doc.loc[doc["section"].notna() & is_total, "program"])):
-            problems.append(f"{document_id}: total row {program} has a section")
-    return problems

@@ -47,6 +47,9 @@ def build_cluster_history_events(raw: RawLayer) -> pd.DataFrame:
                         "text": sentence.strip(),
                         "raw_text": first.raw_text,
                         "source_page": int(t.page),
+                        "source_table_id": t.table_id,
+                        "source_row": r,
+                        "source_col": col,
                     }
                 )
                 event_idx += 1

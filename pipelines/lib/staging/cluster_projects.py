@@ -102,6 +102,9 @@ def build_cluster_projects(raw: RawLayer) -> pd.DataFrame:
                         "field": field,
                         "raw_text": entry,
                         "source_page": page,
+                        "source_table_id": table_id,  # a 注 line printed with the table (raw.table_annotations)
+                        "source_row": None,
+                        "source_col": None,
                     }
                 )
     df = typed_frame(rows, TABLE)

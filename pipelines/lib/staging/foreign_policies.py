@@ -131,6 +131,10 @@ def _policy_row(
         "regional_body": grid[rows["regional_body"]][col],
         "budget_raw_text": grid[rows["budget"]][col],
         "source_page": page,
+        # The policy is a whole column; its address is the budget cell, the figure it is read for.
+        "source_table_id": table_id,
+        "source_row": rows["budget"],
+        "source_col": col,
     }
 
 

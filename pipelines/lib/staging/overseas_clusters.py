@@ -92,6 +92,9 @@ def build_overseas_clusters(raw: RawLayer) -> pd.DataFrame:
             "cluster_id": r.cluster_id,
             **{field: r.cells[field] for field in HEADER_FIELDS},
             "source_page": r.page,
+            "source_table_id": r.table_id,
+            "source_row": r.row_idx,
+            "source_col": None,
         }
         for r in cluster_rows(raw)
     ]

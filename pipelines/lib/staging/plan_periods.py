@@ -62,6 +62,9 @@ def _row(block: Any) -> dict[str, Any] | None:
         "end_year": years.end,
         "raw_text": str(block.text).strip(),
         "source_page": int(block.page),
+        "source_table_id": str(block.passage_id),
+        "source_row": int(block.block_idx),
+        "source_col": None,
     }
 
 

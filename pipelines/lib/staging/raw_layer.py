@@ -72,6 +72,14 @@ class RawLayer:
             a = a[a["kind"] == kind]
         return a.sort_values("seq")
 
+    def texts(self, document_id: str) -> list[str]:
+        """Every text the raw layer holds for one document: cells, annotations and text blocks."""
+        out: list[str] = []
+        for frame in (self.table_cells, self.table_annotations, self.text_blocks):
+            if not frame.empty:
+                out += [str(t) for t in frame.loc[frame["document_id"] == document_id, "text"].dropna()]
+        return out
+
     def blocks(self, passage_id: str) -> pd.DataFrame:
         """raw.text_blocks of one passage, in document, page and block order."""
         b = self.text_blocks

@@ -81,6 +81,9 @@ def _box_rows(label: Any, body: Any) -> Iterator[dict[str, Any]]:
             "era_end_year": era_years.end,
             "raw_text": line.strip(),
             "source_page": int(body.page),
+            "source_table_id": str(body.passage_id),
+            "source_row": int(body.block_idx),
+            "source_col": None,
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import signal
 import threading
@@ -18,10 +19,12 @@ from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeader
 from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
 from pipelines.lib.pdf.layout import BBox, Grid, find_grids, lines_outside, page_title, paragraphs
 from pipelines.lib.pdf.text import check_no_lost_glyphs
-from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, TableFamily
+from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, TableFamily
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
 _HEADER_MISMATCH_SCORE = 0.5
+MIN_UNRECOGNISED_SHAPE = (2, 2)
+"""Rows and columns a grid no family claims needs to be kept as an unrecognised table (framed text boxes are 1 x 2)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,12 @@ class DocumentExtraction:
     document: SourceDocument
     tables: list[ExtractedTable]
     blocks: list[TextBlock]
-    unrecognised: list[tuple[int, BBox, list[str]]]
+    unrecognised: list[tuple[int, BBox, list[str]]]  # grids smaller than MIN_UNRECOGNISED_SHAPE: not tables
+
+    @property
+    def unrecognised_tables(self) -> list[ExtractedTable]:
+        """Tables no family claims, kept with family 'unrecognised'."""
+        return [t for t in self.tables if t.family == UNRECOGNISED]
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -214,7 +222,7 @@ def extract_document(
         raise
     except Exception as exc:  # pdfminer raises many things on damaged content streams
         raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
-    if not tables:
+    if not any(t.family != UNRECOGNISED for t in tables):
         raise SourceDocumentError(path.name, "none of the known tables was found; is this the right deck?")
     seen: dict[str, int] = {}
     for t in tables:
@@ -259,7 +267,24 @@ def _extract_page(
             free = []
             break
     for g in free:
-        unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
+        if g.n_rows >= MIN_UNRECOGNISED_SHAPE[0] and g.n_cols >= MIN_UNRECOGNISED_SHAPE[1]:
+            notes = _annotations(page, g, [o for o in grids if o is not g])
+            tables.append(
+                ExtractedTable(_unrecognised_id(g.rows()[0], tables), UNRECOGNISED, page.page_number, title, g, notes)
+            )
+        else:
+            unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
+
+
+def _unrecognised_id(header: list[str], tables: list[ExtractedTable]) -> str:
+    """'unrecognised_<hash of the header>': the same table keeps its id across editions; repeats get _2, _3."""
+    base = "unrecognised_" + hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:8]
+    taken = {t.table_id for t in tables}
+    n, table_id = 1, base
+    while table_id in taken:
+        n += 1
+        table_id = f"{base}_{n}"
+    return table_id
 
 
 # ---- flat frames for the raw layer ---------------------------------------------------------------

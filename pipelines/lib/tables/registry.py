@@ -7,6 +7,7 @@ renamed column is caught instead of being parsed into the wrong field.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,23 @@ FIELD_SLUGS: dict[str, str] = {
     "IT": "it",
     "環境": "environment",
 }
+
+UNRECOGNISED = "unrecognised"
+"""Family of a table (at least 2 x 2 cells) that no family claims: kept in the raw layer and reported."""
+
+
+def field_slug(name: str) -> str:
+    """The slug of a field in table ids: known fields by name, an ASCII name lower-cased, others by a hash.
+
+    >>> field_slug("バイオ"), field_slug("Nano Tech"), field_slug("ナノテク")
+    ('bio', 'nano_tech', 'field_219ba629')
+    """
+    if name in FIELD_SLUGS:
+        return FIELD_SLUGS[name]
+    ascii_slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    if name.isascii() and ascii_slug:
+        return ascii_slug
+    return "field_" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -80,9 +98,9 @@ def _policy_tools_id(title: str, rows: Sequence[Sequence[str]]) -> str:
 
 def _field_id(title: str, rows: Sequence[Sequence[str]]) -> str:
     m = re.search(r"\((.+?)分野\)", title)
-    if not m or m.group(1) not in FIELD_SLUGS:
-        raise ValueError(f"unknown field in title {title!r}; known: {', '.join(FIELD_SLUGS)}")
-    return f"field_strategy_{FIELD_SLUGS[m.group(1)]}"
+    if not m:
+        raise ValueError(f"no (…分野) in title {title!r}")
+    return f"field_strategy_{field_slug(m.group(1))}"
 
 
 TABLE_FAMILIES: tuple[TableFamily, ...] = (
