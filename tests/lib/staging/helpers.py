@@ -39,3 +39,14 @@ def with_block_text(raw: RawLayer, passage: str, block_idx: int, old: str, new: 
     assert hit.sum() == 1 and old in blocks.loc[hit, "text"].iloc[0]
     blocks.loc[hit, "text"] = blocks.loc[hit, "text"].str.replace(old, new, regex=False)
     return dataclasses.replace(raw, text_blocks=blocks)
+
+
+# The bundled deck's suite parameters, read off the PDF: 28 pages, dated by its own text 平成17年度 (2005).
+BUNDLED_PARAMETERS = {"page_count": 28, "document_year": 2005, "max_year": 2005 + 40}
+
+
+def validate_staging(name: str, frame: pd.DataFrame):
+    """Run staging.<name>'s whole suite (registry + file) on a frame with the bundled deck's parameters."""
+    from pipelines.lib.validate import validate_frame
+
+    return validate_frame(name, frame, parameters=BUNDLED_PARAMETERS)

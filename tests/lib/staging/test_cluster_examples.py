@@ -11,8 +11,7 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.cluster_examples import build_cluster_examples
 from pipelines.lib.staging.raw_layer import RawLayer
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb
+from tests.lib.staging.helpers import through_duckdb, validate_staging
 
 DOC = "meti_cluster_seminar_2005"
 TAMA = "首都圏西部地域(TAMA)"
@@ -103,12 +102,38 @@ def test_garbled_number_names_document_page_passage_block_and_text(raw_layer):
         assert part in msg
 
 
-def test_count_without_a_metric_rule_fails(raw_layer):
+def test_a_count_no_rule_names_is_kept_as_unclassified_with_its_words(raw_layer):
     blocks = raw_layer.text_blocks.copy()
     i = _block_index(raw_layer, "130件実施")
     blocks.loc[i, "text"] = "・高専5校と連携"
-    with pytest.raises(CellValueError, match=r"page 14, table activity_example_2, cell block \d+: .*no metric rule"):
-        build_cluster_examples(_with_blocks(raw_layer, blocks))
+    df = build_cluster_examples(_with_blocks(raw_layer, blocks))
+    new = df[df["metric"].str.startswith("unclassified_")]
+    assert len(new) == 1
+    row = new.iloc[0]
+    assert (row["metric"], row["value"], row["raw_text"], row["scope"]) == (
+        "unclassified_schools",
+        5.0,
+        "5校",
+        "高専 … と連携",
+    )
+    assert (row["source_table_id"], row["source_row"], row["source_page"]) == (
+        "activity_example_2",
+        int(blocks.loc[i, "block_idx"]),
+        14,
+    )
+    assert "rd_activities" not in set(df.loc[df["source_page"] == 14, "metric"])  # the replaced bullet's count is gone
+
+
+def test_two_unclassified_counts_in_one_example_get_ordinal_names(raw_layer):
+    blocks = raw_layer.text_blocks.copy()
+    i = _block_index(raw_layer, "130件実施")
+    blocks.loc[i, "text"] = "・高専5校と連携、工業高校3校と連携"
+    df = build_cluster_examples(_with_blocks(raw_layer, blocks))
+    new = df[df["metric"].str.startswith("unclassified_")].sort_values("metric")
+    assert list(zip(new["metric"], new["value"], strict=True)) == [
+        ("unclassified_schools", 5.0),
+        ("unclassified_schools_2", 3.0),
+    ]
 
 
 def test_network_bullet_missing_a_member_count_fails(raw_layer):
@@ -134,7 +159,7 @@ def test_several_documents(raw_layer):
 
 
 def test_suite_passes_on_the_deck(examples):
-    summary = validate_frame("cluster_examples", through_duckdb(examples, "staging.cluster_examples"))
+    summary = validate_staging("cluster_examples", through_duckdb(examples, "staging.cluster_examples"))
     assert summary.success, summary.describe_failures()
 
 
@@ -144,12 +169,12 @@ def test_suite_passes_on_the_deck(examples):
         (lambda d: pd.concat([d, d.iloc[[0]]], ignore_index=True), "expect_compound_columns_to_be_unique"),
         (lambda d: d.assign(value=d["value"].where(d["metric"] != "rd_activities", -130.0)), "be_between"),
         (lambda d: d.assign(qualifier=d["qualifier"].replace("approx", "about")), "expect_column_values_to_be_in_set"),
-        (lambda d: d[~((d["example"] == TAMA) & (d["metric"] == "municipalities"))], "unique_value_count"),
+        (lambda d: d.assign(metric=d["metric"].replace("rd_activities", "unclassified_cases")), "to_not_be_null"),
         (lambda d: d.assign(source_page=99), "be_between"),
     ],
-    ids=["duplicate_key", "negative_count", "bad_qualifier", "missing_network_metric", "page_99"],
+    ids=["duplicate_key", "negative_count", "bad_qualifier", "unclassified_without_scope", "page_99"],
 )
 def test_suite_fails_on_corrupted_copies(examples, corrupt, failing):
-    summary = validate_frame("cluster_examples", through_duckdb(corrupt(examples.copy()), "staging.cluster_examples"))
+    summary = validate_staging("cluster_examples", through_duckdb(corrupt(examples.copy()), "staging.cluster_examples"))
     assert not summary.success
     assert any(failing in f.expectation for f in summary.failures), summary.describe_failures()

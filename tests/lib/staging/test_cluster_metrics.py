@@ -8,8 +8,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.cluster_metrics import build_cluster_metrics
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb, with_cell_text
+from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 SV, AUSTIN, BOSTON, RTP, CAMBRIDGE, NE_ENGLAND = (f"overseas_clusters_1_r{i}" for i in range(1, 7))
@@ -123,14 +122,40 @@ def test_unknown_footnote_marker_is_an_error(raw_layer):
         build_cluster_metrics(broken)
 
 
-def test_a_quantity_no_rule_names_is_an_error_not_a_drop(raw_layer):
-    broken = with_cell_text(raw_layer, "overseas_clusters_2", 5, 5, "企業数は、1万社。観光客500万人。*3")
-    with pytest.raises(CellValueError, match="no metric rule"):
-        build_cluster_metrics(broken)
+def test_a_quantity_no_rule_names_is_kept_as_unclassified_not_dropped(raw_layer):
+    changed = with_cell_text(raw_layer, "overseas_clusters_2", 5, 5, "企業数は、1万社。観光客500万人。*3")
+    df = build_cluster_metrics(changed)
+    row = df[df["metric"] == "unclassified_persons"].iloc[0]
+    assert (row["value"], row["raw_text"], row["scope"], row["as_of_year"]) == (5_000_000.0, "500万人", "観光客", 2004)
+    assert (row["source_table_id"], row["source_row"], row["source_col"]) == ("overseas_clusters_2", 5, 5)
+    cell = df[(df["source_table_id"] == "overseas_clusters_2") & (df["source_row"] == 5) & (df["source_col"] == 5)]
+    assert sorted(cell["metric"]) == ["companies", "unclassified_persons"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "raw_text", "scope"),
+    [
+        # The phrasings of two revised editions, which no rule of the bundled deck knows.
+        ("医療機器、バイオベンチャーなど約40社が入居。", "約40社", "バイオベンチャーなど … が入居"),
+        ("ハイテク企業は約500社。うち半導体関連約160社。", "約160社", "うち半導体関連"),
+    ],
+)
+def test_new_phrasings_of_a_company_count_are_kept(raw_layer, cell, raw_text, scope):
+    df = build_cluster_metrics(with_cell_text(raw_layer, "overseas_clusters_1", 1, 5, cell))
+    hit = df[(df["cluster_id"] == "overseas_clusters_1_r1") & (df["raw_text"] == raw_text)]
+    assert len(hit) == 1
+    assert hit.iloc[0]["metric"] == "unclassified_companies"
+    assert hit.iloc[0]["unit"] == "companies"
+    assert scope in hit.iloc[0]["scope"]
+
+
+def test_garbled_digits_still_stop_the_build(raw_layer):
+    with pytest.raises(CellValueError, match=r"page 3, table overseas_clusters_1, cell r1c5"):
+        build_cluster_metrics(with_cell_text(raw_layer, "overseas_clusters_1", 1, 5, "ハイテク企業約5?00社"))
 
 
 def test_suite_passes_on_the_deck(metrics):
-    result = validate_frame("cluster_metrics", through_duckdb(metrics, "staging.cluster_metrics"))
+    result = validate_staging("cluster_metrics", through_duckdb(metrics, "staging.cluster_metrics"))
     assert result.success, result.describe_failures()
 
 
@@ -138,7 +163,7 @@ def test_suite_fails_on_a_negative_value_a_year_2099_and_a_duplicate_key(metrics
     bad = pd.concat([metrics, metrics.iloc[[0]]], ignore_index=True)
     bad.loc[1, "value"] = -5.0
     bad.loc[2, "as_of_year"] = 2099
-    result = validate_frame("cluster_metrics", through_duckdb(bad, "staging.cluster_metrics"))
+    result = validate_staging("cluster_metrics", through_duckdb(bad, "staging.cluster_metrics"))
     failed = {(o.expectation, o.column) for o in result.failures}
     assert ("expect_column_values_to_be_between", "value") in failed
     assert ("expect_column_values_to_be_between", "as_of_year") in failed

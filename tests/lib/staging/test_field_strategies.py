@@ -10,8 +10,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.field_strategies import aspect_of, build_field_strategies, field_of, split_items
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb
+from tests.lib.staging.helpers import through_duckdb, validate_staging
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -95,7 +94,22 @@ def test_aspect_of_label(label, aspect):
 
 def test_field_of_title():
     assert field_of("産業クラスター計画プロジェクトにおける発展戦略と課題の例(IT分野)") == "IT"
-    assert field_of("産業クラスター計画プロジェクトにおける発展戦略と課題の例(宇宙分野)") is None
+    assert (
+        field_of("産業クラスター計画プロジェクトにおける発展戦略と課題の例(宇宙分野)") == "宇宙"
+    )  # a new field passes
+    assert field_of("産業クラスター計画プロジェクトにおける発展戦略と課題の例") is None
+
+
+def test_a_row_label_no_rule_knows_is_kept_as_unclassified_items(raw_layer):
+    cells = raw_layer.table_cells.copy()
+    i = _cell_index(raw_layer, "field_strategy_manufacturing", 2, 0)
+    cells.loc[i, "text"] = "人材育成の\n方向性"
+    df = build_field_strategies(_with_cells(raw_layer, cells))
+    new = df[(df["field"] == "ものづくり") & (df["aspect"] == "unclassified")]
+    assert len(new) == 3  # the strategy row of p24 has 3 items
+    assert set(new["subgroup"]) == {"人材育成の方向性"}
+    assert list(new["item_idx"]) == [0, 1, 2]
+    assert "strategy" not in set(df.loc[df["field"] == "ものづくり", "aspect"])
 
 
 def test_split_items_subgroups_and_continuations():
@@ -152,7 +166,7 @@ def test_several_documents(raw_layer):
 
 
 def test_suite_passes_on_the_deck(strategies):
-    summary = validate_frame("field_strategies", through_duckdb(strategies, "staging.field_strategies"))
+    summary = validate_staging("field_strategies", through_duckdb(strategies, "staging.field_strategies"))
     assert summary.success, summary.describe_failures()
 
 
@@ -168,6 +182,8 @@ def test_suite_passes_on_the_deck(strategies):
     ids=["duplicate_key", "unknown_aspect", "negative_idx", "subheading_as_item", "subgroup_outside_it"],
 )
 def test_suite_fails_on_corrupted_copies(strategies, corrupt, failing):
-    summary = validate_frame("field_strategies", through_duckdb(corrupt(strategies.copy()), "staging.field_strategies"))
+    summary = validate_staging(
+        "field_strategies", through_duckdb(corrupt(strategies.copy()), "staging.field_strategies")
+    )
     assert not summary.success
     assert any(failing in f.expectation for f in summary.failures), summary.describe_failures()

@@ -11,8 +11,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.foreign_policies import build_foreign_policies, parse_budget
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb, with_cell_text
+from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -100,7 +99,7 @@ def test_rows_are_found_by_label_not_position(raw_layer):
 
 
 def test_suite_passes_on_the_deck(policies):
-    result = validate_frame("foreign_policies", through_duckdb(policies, "staging.foreign_policies"))
+    result = validate_staging("foreign_policies", through_duckdb(policies, "staging.foreign_policies"))
     assert result.success, result.describe_failures()
 
 
@@ -109,7 +108,7 @@ def test_suite_fails_on_a_negative_budget_and_a_year_2099(policies):
     bad.loc[0, "budget_oku_yen"] = Decimal("-1")
     bad.loc[1, "end_year"] = 2099
     bad.loc[2, "end_year"] = 1990  # before its start, 1996
-    result = validate_frame("foreign_policies", through_duckdb(bad, "staging.foreign_policies"))
+    result = validate_staging("foreign_policies", through_duckdb(bad, "staging.foreign_policies"))
     failed = {(o.expectation, o.column) for o in result.failures}
     assert ("expect_column_values_to_be_between", "budget_oku_yen") in failed
     assert ("expect_column_values_to_be_between", "end_year") in failed

@@ -7,8 +7,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.plan_periods import build_plan_periods
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb, with_block_text
+from tests.lib.staging.helpers import through_duckdb, validate_staging, with_block_text
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -54,7 +53,7 @@ def test_garbled_years_name_the_block(raw_layer):
 
 
 def test_suite_passes_after_duckdb(periods):
-    result = validate_frame("plan_periods", through_duckdb(periods, "staging.plan_periods"))
+    result = validate_staging("plan_periods", through_duckdb(periods, "staging.plan_periods"))
     assert result.success, result.describe_failures()
 
 
@@ -69,6 +68,6 @@ def test_suite_passes_after_duckdb(periods):
 def test_suite_fails_on_corrupted_data(periods, column, value, failing):
     stored = through_duckdb(periods, "staging.plan_periods")
     stored.loc[stored["period"] == 2, column] = value
-    result = validate_frame("plan_periods", stored)
+    result = validate_staging("plan_periods", stored)
     assert not result.success
     assert failing in {f.expectation for f in result.failures}

@@ -8,8 +8,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.program_outcomes import build_program_outcomes
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb, with_block_text, with_cell_text
+from tests.lib.staging.helpers import through_duckdb, validate_staging, with_block_text, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -73,14 +72,26 @@ def test_garbled_passage_count_names_the_block(raw_layer):
         build_program_outcomes(bad)
 
 
-def test_unknown_survey_label_is_an_error(raw_layer):
-    bad = with_cell_text(raw_layer, "survey_results", 3, 0, "大学発ベンチャー")
-    with pytest.raises(CellValueError, match=r"cell r3c0"):
-        build_program_outcomes(bad)
+def test_a_survey_row_no_rule_names_is_kept_under_its_unit(raw_layer):
+    df = build_program_outcomes(with_cell_text(raw_layer, "survey_results", 3, 0, "大学発ベンチャー"))
+    row = df[df["metric"].str.startswith("unclassified_")].iloc[0]
+    assert (row["metric"], row["value"], row["unit"], row["scope"]) == (
+        "unclassified_cases",
+        133.0,
+        "cases",
+        "大学発ベンチャー",
+    )
+    assert (row["source_table_id"], row["source_row"], row["source_col"]) == ("survey_results", 3, 1)
+    assert "university_ventures_total" not in set(df["metric"])
+
+
+def test_a_garbled_survey_label_is_an_error(raw_layer):
+    with pytest.raises(CellValueError, match=r"cell r3c0.*garbled"):
+        build_program_outcomes(with_cell_text(raw_layer, "survey_results", 3, 0, "大学発ベンチャ?累計"))
 
 
 def test_suite_passes_after_duckdb(outcomes):
-    result = validate_frame("program_outcomes", through_duckdb(outcomes, "staging.program_outcomes"))
+    result = validate_staging("program_outcomes", through_duckdb(outcomes, "staging.program_outcomes"))
     assert result.success, result.describe_failures()
 
 
@@ -96,7 +107,7 @@ def test_suite_passes_after_duckdb(outcomes):
 def test_suite_fails_on_corrupted_data(outcomes, metric, column, value, failing):
     stored = through_duckdb(outcomes, "staging.program_outcomes")
     stored.loc[stored["metric"] == metric, column] = value
-    result = validate_frame("program_outcomes", stored)
+    result = validate_staging("program_outcomes", stored)
     assert not result.success
     assert failing in {f.expectation for f in result.failures}
 

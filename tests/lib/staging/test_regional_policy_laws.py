@@ -8,8 +8,7 @@ import pytest
 from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
 from pipelines.lib.staging.regional_policy_laws import build_regional_policy_laws
-from pipelines.lib.validate import validate_frame
-from tests.lib.staging.helpers import through_duckdb, with_block_text
+from tests.lib.staging.helpers import through_duckdb, validate_staging, with_block_text
 
 DOC = "meti_cluster_seminar_2005"
 ERA1 = "産業の地方分散・拠点開発"
@@ -76,7 +75,7 @@ def test_garbled_era_label_names_the_block(raw_layer):
 
 
 def test_suite_passes_after_duckdb(laws):
-    result = validate_frame("regional_policy_laws", through_duckdb(laws, "staging.regional_policy_laws"))
+    result = validate_staging("regional_policy_laws", through_duckdb(laws, "staging.regional_policy_laws"))
     assert result.success, result.describe_failures()
 
 
@@ -91,6 +90,6 @@ def test_suite_passes_after_duckdb(laws):
 def test_suite_fails_on_corrupted_data(laws, column, value, failing):
     stored = through_duckdb(laws, "staging.regional_policy_laws")
     stored.loc[stored["law_name"] == "テクノポリス法", column] = value
-    result = validate_frame("regional_policy_laws", stored)
+    result = validate_staging("regional_policy_laws", stored)
     assert not result.success
     assert failing in {f.expectation for f in result.failures}
