@@ -68,7 +68,9 @@ def _expected_text(kwargs: dict[str, Any], parameters: dict[str, Any]) -> str:
         if k in kwargs and kwargs[k] is not None:
             v = kwargs[k]
             if isinstance(v, dict) and "$PARAMETER" in v:
-                v = f"{v['$PARAMETER']}={parameters.get(v['$PARAMETER'])}"
+                v = parameters.get(v["$PARAMETER"])
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
             text = repr(v)
             parts.append(f"{k}={text if len(text) <= 80 else text[:77] + '...'}")
     if kwargs.get("row_condition"):
@@ -248,9 +250,11 @@ def _result_format(df: pd.DataFrame) -> dict[str, Any]:
 
 def _plain(v: Any) -> Any:
     """JSON-safe form of a GX result value."""
-    if v is None or isinstance(v, bool | int | float | str):
-        return v
-    if hasattr(v, "item") and not isinstance(v, list | tuple | dict):  # numpy scalars
+    if v is None or isinstance(v, str):
+        return v if v is None else str(v)
+    if isinstance(v, bool | int | float):  # also numpy scalars, which subclass them
+        return type(v.item())(v) if hasattr(v, "item") else v
+    if hasattr(v, "item") and not isinstance(v, list | tuple | dict):  # other numpy scalars
         return _plain(v.item())
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]

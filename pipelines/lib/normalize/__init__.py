@@ -26,7 +26,7 @@ from .errors import NormalizeError
 from .grants import find_grant_terms, parse_grant_terms
 from .money import Money, find_money, parse_money
 from .percent import Percent, find_percents, parse_percent
-from .text import clean_text, split_footnotes
+from .text import clean_text, find_garble, split_footnotes
 from .years import PIVOT, YearSpan, find_years, fiscal_year, parse_duration_years, parse_years
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "document_year",
     "find_areas",
     "find_counts",
+    "find_garble",
     "find_grant_terms",
     "find_money",
     "find_percents",

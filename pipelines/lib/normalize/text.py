@@ -67,3 +67,17 @@ def split_footnotes(s: str) -> tuple[str, list[str]]:
     cleaned = clean_text(s)
     markers = [f"*{m.group(1)}" for m in _MARKER.finditer(cleaned)]
     return clean_text(_MARKER.sub(" ", cleaned)), markers
+
+
+_GARBLE = re.compile(r"[?？\ufffd□■〓]|\(cid:[0-9]+\)")
+"""Characters a PDF gives for glyphs it cannot map, or that stand in for a lost digit."""
+
+
+def find_garble(s: str) -> str | None:
+    """The first garbled stretch of a text (a ?, a replacement character, a '(cid:12)'), or None.
+
+    >>> find_garble("クラスタ?の発展戦略"), find_garble("(cid:12)年"), find_garble("クラスターの条件") is None
+    ('?', '(cid:12)', True)
+    """
+    m = _GARBLE.search(s)
+    return m.group(0) if m else None

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError
-from pipelines.lib.normalize import clean_text
+from pipelines.lib.normalize import clean_text, find_garble
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
@@ -115,6 +115,8 @@ def _table_rows(raw: RawLayer, t: pd.Series) -> list[dict]:
         items = split_items(body)
         if not items:
             raise CellValueError(document_id, page, table_id, f"r{r}c1", body, f"no items in the {aspect} row")
+        if aspect is None and (garble := find_garble(label)):
+            raise CellValueError(document_id, page, table_id, f"r{r}c0", label, f"garbled row label ({garble!r})")
         if aspect is None:  # a row label no rule knows: kept, its label as subgroup, and listed by a WARN check
             name = clean_text(label.replace("\n", ""))
             rows += [row(UNCLASSIFIED_ASPECT, unclassified + i, t, name, page, r) for i, (_, t) in enumerate(items)]

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+_EDGE = " ・、。,:"
+"""Bullets and punctuation trimmed from the words kept around a quantity."""
 UNCLASSIFIED_PREFIX = "unclassified_"
 """Metric name prefix of a quantity no rule names; the rest of the name is its unit."""
 
@@ -55,7 +57,8 @@ def is_unclassified(metric: str) -> bool:
 
 def context_words(before: str, after: str) -> str:
     """The words around an unclassified quantity, as kept in ``scope``: 'バイオベンチャーなど … が入居'."""
-    return f"{before.strip()} … {after.strip()}".strip(" …") or "…"
+    words = f"{before.strip(_EDGE)} … {after.strip(_EDGE)}".strip(" …")
+    return words or "…"
 
 
 def unique_metric(metric: str, taken: set[str]) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError
-from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, parse_count, parse_percent
+from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, find_garble, parse_count, parse_percent
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.metric_rules import is_unclassified, unclassified_metric, unique_metric
@@ -218,6 +218,9 @@ def _survey_rows(raw: RawLayer) -> list[dict[str, Any]]:
             )
             if label in SURVEY_LABELS:
                 row = _quantity(SURVEY_LABELS[label], line[SURVEY_VALUE_COL], where)
+            elif garble := find_garble(label):
+                label_cell = _Where(where.document_id, where.page, where.table_id, f"r{r}c{SURVEY_LABEL_COL}")
+                raise label_cell.error(line[SURVEY_LABEL_COL], f"garbled survey label ({garble!r})")
             else:  # a survey row no rule names: kept under its unit, its label as scope
                 text = line[SURVEY_VALUE_COL]
                 row = _quantity(unclassified_metric(_unit_of(text)), text, where, scope=label or None)

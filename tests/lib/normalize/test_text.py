@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.lib.normalize import clean_text, split_footnotes
+from pipelines.lib.normalize import clean_text, find_garble, split_footnotes
 
 # (text as pdfplumber extracts it from the deck, cleaned text)
 DECK_CLEAN = [
@@ -66,3 +66,16 @@ def test_deck_footnotes(raw, body, markers):
 def test_full_width_star_marker():
     assert split_footnotes("企業約280社＊2") == ("企業約280社", ["*2"])
     assert split_footnotes("脚注なし") == ("脚注なし", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "garble"),
+    [
+        ("クラスタ?の発展戦略", "?"),
+        ("大学発ベンチャ\ufffd累計", "\ufffd"),
+        ("(cid:12)年度", "(cid:12)"),
+        ("具体的課題", None),
+    ],
+)
+def test_find_garble(text, garble):
+    assert find_garble(text) == garble
