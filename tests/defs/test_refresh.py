@@ -75,7 +75,10 @@ def test_failing_expectation_blocks_marts_and_publish(private):
     raw, wh, _ = private
     before = sha(wh / "clusters.duckdb")
     con = duckdb.connect(str(wh / ".build" / "clusters.duckdb"))
-    con.execute("update raw.table_cells set text = '9999億円' where text = '137.2億円'")
+    # A second 産業クラスター計画関連施策 total in one fiscal year: read by the builder, refused by the suite.
+    con.execute(
+        "update raw.table_cells set text = '地域新生計画関連施策' where text = '地域新生コンソーシアム研究開発事業'"
+    )
     con.close()
     downstream = dg.AssetSelection.groups("staging", "marts", "publish")
     result = refresh(raw, wh, selection=downstream)

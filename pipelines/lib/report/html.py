@@ -101,6 +101,45 @@ def mart_section(mart: MartData) -> str:
     )
 
 
+EDITION_CHANGES = "edition_changes"
+CHANGE_LABELS = {"added": "追加 (added)", "removed": "削除 (removed)", "changed": "変更 (changed)"}
+
+
+def edition_changes_section(mart: MartData) -> str:
+    """What changed between consecutive editions: per pair and table the rows added and removed and the
+    values changed, then every changed value (old → new). Empty when the warehouse holds one edition."""
+    df = mart.frame()
+    if df.empty:
+        return ""
+    summary = ["<tr><th>版 (edition)</th><th>前の版 (previous)</th><th>table</th>"]
+    summary[0] += "".join(f"<th>{html.escape(label)}</th>" for label in CHANGE_LABELS.values()) + "</tr>"
+    for (doc, prev, tbl), group in df.groupby(["document_id", "prev_document_id", "table"], sort=True):
+        counts = []
+        for change in CHANGE_LABELS:
+            part = group[group["change"] == change]
+            counts.append(part["key"].nunique() if change != "changed" else len(part))
+        summary.append(
+            f"<tr><td>{html.escape(str(doc))}</td><td>{html.escape(str(prev))}</td><td>{html.escape(str(tbl))}</td>"
+            + "".join(f'<td class="num">{n}</td>' for n in counts)
+            + "</tr>"
+        )
+    changed = df[df["change"] == "changed"]
+    values = "".join(
+        f"<tr><td>{html.escape(str(r.document_id))}</td><td>{html.escape(str(r.table))}</td>"
+        f"<td>{html.escape(str(r.key))}</td><td>{html.escape(str(r.column))}</td>"
+        f"<td>{html.escape(format_value(r.old_value))}</td><td>{html.escape(format_value(r.new_value))}</td></tr>"
+        for r in changed.itertuples(index=False)
+    )
+    return (
+        '<section id="edition-changes"><h2>版の間の変更 (changes between editions)</h2>'
+        '<p class="desc">marts.edition_changes: 各版を前の版と比べた行の追加・削除と値の変更。</p>'
+        f'<table class="mart" id="edition-summary">{"".join(summary)}</table>'
+        '<h3>変更された値 (changed values)</h3><table class="mart" id="edition-values">'
+        "<tr><th>版 (edition)</th><th>table</th><th>key</th><th>column</th><th>前 (old)</th><th>後 (new)</th></tr>"
+        f"{values}</table></section>"
+    )
+
+
 def chart_figure(chart: ChartImage) -> str:
     """The chart as an <img> with an SVG data URL."""
     data = base64.b64encode(chart.svg).decode("ascii")
@@ -140,6 +179,9 @@ def page(
         f'<li><a href="#table-{m.name}">marts.{html.escape(m.name)}</a></li>' for m in marts if m.name not in charted
     )
     sections = []
+    if EDITION_CHANGES in by_name and (changes := edition_changes_section(by_name[EDITION_CHANGES])):
+        sections.append(changes)
+        nav = '<li><a href="#edition-changes">版の間の変更 (changes between editions)</a></li>' + nav
     for chart in charts:
         section = f"<section><h2>{html.escape(chart.title)}</h2>{chart_figure(chart)}"
         if chart.mart in by_name:

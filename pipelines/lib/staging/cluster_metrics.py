@@ -60,6 +60,7 @@ _BARE_COMPANIES = re.compile(
 )
 _CITIES = re.compile(r"(?<![0-9.])(?P<num>[0-9]+)都市")
 _LENGTH = re.compile(r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)(?:km|キロメートル|キロ)(?!四方|2)")
+_MARKER_START = re.compile(r"[*＊※][0-9]")  # a footnote marker wrapped onto the next line ends the line before
 _SPLIT_NUMBER = re.compile(r"(?:^|[^*※0-9])[0-9]+$")  # '医療デバイス企業100' but not '…万人*2'
 _CLAUSE_CUT = re.compile(r"(?<!は)(?<!うち)(?<!内)、|[(),]")
 _LATIN_NUMBER = re.compile(r"[A-Za-z]+ ?[0-9]+")  # names such as Route 128
@@ -164,13 +165,13 @@ UNITS = {"area": "km2", "cities": "cities", "length": "km", "money": "oku_yen"}
 
 
 def _logical_lines(text: str) -> list[str]:
-    """Printed lines, re-joined where a break splits '100' from '社' or the next line opens '('."""
+    """Printed lines, re-joined where a break splits '100' from '社', or the next line opens '(' or is a *N marker."""
     lines: list[str] = []
     for part in text.split("\n"):
         part = part.strip()
         if not part:
             continue
-        if lines and (_SPLIT_NUMBER.search(lines[-1]) or part.startswith(("(", "（"))):
+        if lines and (_SPLIT_NUMBER.search(lines[-1]) or part.startswith(("(", "（")) or _MARKER_START.match(part)):
             lines[-1] = f"{lines[-1]} {part}"
         else:
             lines.append(part)

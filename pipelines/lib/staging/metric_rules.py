@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+_MARKERS = re.compile(r"[*＊※][0-9]+")
 _EDGE = " ・、。,:"
 """Bullets and punctuation trimmed from the words kept around a quantity."""
 UNCLASSIFIED_PREFIX = "unclassified_"
@@ -57,7 +58,8 @@ def is_unclassified(metric: str) -> bool:
 
 def context_words(before: str, after: str) -> str:
     """The words around an unclassified quantity, as kept in ``scope``: 'バイオベンチャーなど … が入居'."""
-    words = f"{before.strip(_EDGE)} … {after.strip(_EDGE)}".strip(" …")
+    before, after = (_MARKERS.sub("", t).strip(_EDGE) for t in (before, after))
+    words = f"{before} … {after}".strip(" …")
     return words or "…"
 
 
