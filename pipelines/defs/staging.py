@@ -13,6 +13,7 @@ from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.editions import validate_by_document
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows
+from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.warehouse import read_table, record_validation, working_db, write_table
@@ -110,6 +111,29 @@ def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
     return _check
 
 
+def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
+    """The blocking check that every row's raw_text is in the raw cell or text block its address names."""
+
+    @dg.asset_check(
+        asset=_key(st),
+        name="raw_text_is_in_its_source",
+        description=f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text",
+        blocking=True,
+    )
+    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
+        with working_db(settings.warehouse()) as con:
+            documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
+            bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
+        return dg.AssetCheckResult(
+            passed=not bad,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="\n".join(bad) or None,
+            metadata={"unresolved": len(bad), "rows": dg.MetadataValue.json(bad)},
+        )
+
+    return _check
+
+
 def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
     """The WARN check that lists rows no rule could name (kept as unclassified…, waiting for a rule)."""
     column = st.classified_by
@@ -139,5 +163,6 @@ STAGING_ASSETS = [staging_asset(st) for st in STAGING]
 STAGING_CHECKS = (
     [suite_check(st) for st in STAGING]
     + [completeness_check(st) for st in STAGING if st.covers]
+    + [provenance_check(st) for st in STAGING if "raw_text" in st.spec.column_names]
     + [unclassified_check(st) for st in STAGING if st.classified_by]
 )

@@ -70,8 +70,8 @@ PROVENANCE = (
     C(
         "source_row",
         "INTEGER",
-        "row_idx in raw.table_cells, or block_idx in raw.text_blocks; null for a line printed with the table "
-        "(raw.table_annotations)",
+        "row_idx in raw.table_cells, or block_idx in raw.text_blocks (on source_page); null for a line printed "
+        "with the table (raw.table_annotations)",
     ),
     C(
         "source_col",
