@@ -68,5 +68,10 @@ def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
         con.close()
     docs = build_data_docs(frames, paths.data_docs)
     return dg.MaterializeResult(
-        metadata={"index": dg.MetadataValue.path(str(docs.index)), "suites": len(frames), "rebuilt": docs.rebuilt}
+        metadata={
+            "index": dg.MetadataValue.path(str(docs.index)),
+            "suites": len(frames),
+            "rebuilt": docs.rebuilt,
+            "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
+        }
     )
