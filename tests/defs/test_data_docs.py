@@ -13,6 +13,7 @@ STATE = """async () => {
     iconFont: [...document.fonts].some(f => f.family.includes('Font Awesome') && f.status === 'loaded'),
     iconWidth: Math.max(0, ...[...document.querySelectorAll('i.fas.fa-check-circle')].map(i => i.offsetWidth)),
     text: document.body.innerText,
+    libraries: [typeof jQuery, typeof jQuery.fn.bootstrapTable, typeof vega, typeof vegaLite, typeof vegaEmbed],
   };
 }"""
 
@@ -30,8 +31,9 @@ def test_data_docs_show_results_and_status_icons_with_the_network_blocked(publis
             seen = {}
             for name, path in (("index", site / "index.html"), ("validation", validation)):
                 page = browser.new_page()
-                network, failed = [], []
+                network, failed, errors = [], [], []
                 page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
                 page.route(
                     "**/*",
                     lambda route, network=network: (
@@ -43,7 +45,7 @@ def test_data_docs_show_results_and_status_icons_with_the_network_blocked(publis
                 page.goto(path.as_uri())
                 page.wait_for_load_state("load")
                 seen[name] = page.evaluate(STATE)
-                assert network == [] and failed == [], (name, network, failed)
+                assert network == [] and failed == [] and errors == [], (name, network, failed, errors)
                 page.close()
         finally:
             browser.close()
@@ -54,4 +56,5 @@ def test_data_docs_show_results_and_status_icons_with_the_network_blocked(publis
     # Status icons are Font Awesome glyphs: the web font loaded and the icons have a width.
     for state in (index, validation):
         assert state["iconFont"] and state["icons"] > 0 and state["iconWidth"] > 0
+        assert state["libraries"] == ["function", "function", "object", "object", "function"]  # all scripts ran
     assert "Succeeded" in validation["text"]
