@@ -9,7 +9,7 @@ export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install run test ui lint audit lock fuzz bench clean-warehouse
+.PHONY: install run test ui sql lint audit lock fuzz bench clean-warehouse
 
 # The interpreter's own pip installs the lock (no unpinned pip upgrade): every package is hashed.
 $(STAMP): requirements.lock pyproject.toml
@@ -31,6 +31,9 @@ test: install ## run the test suite
 
 ui: install ## Dagster UI on 127.0.0.1:3000
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+sql: install ## read-only SQL prompt (harlequin, the lock's DuckDB) on the published warehouse
+	$(PY) -m pipelines.cli sql
 
 lint: install ## ruff (lint + format) and the dependency audit
 	$(VENV)/bin/ruff check pipelines tests bench

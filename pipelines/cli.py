@@ -2,10 +2,15 @@
 
 Runs appear in the UI (same DAGSTER_HOME). On failure it prints the failing step's own message (which names
 the file, page and table) instead of a traceback, and exits 1.
+
+`python -m pipelines.cli sql` (`make sql`): a read-only SQL prompt (harlequin, on the project's own DuckDB) on
+the published warehouse. A read-only open takes a shared lock, so refreshes and other readers go on.
 """
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 import dagster as dg
 
@@ -55,12 +60,30 @@ def refresh() -> int:
     return 1
 
 
+def sql_prompt_command(published: Path) -> list[str]:
+    """harlequin from this environment (so DuckDB is the lock file's), read-only on the published database."""
+    return [str(Path(sys.executable).parent / "harlequin"), "--adapter", "duckdb", "--read-only", str(published)]
+
+
+def sql() -> int:
+    """Replace this process with the SQL prompt; returns 1 if there is no published warehouse yet."""
+    from pipelines.defs.resources import PipelineSettings
+
+    published = PipelineSettings().warehouse().published
+    if not published.exists():
+        print(f"no published warehouse at {published}: run `make run` first", file=sys.stderr)
+        return 1
+    command = sql_prompt_command(published)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="pipelines", description=__doc__)
-    parser.add_argument("command", choices=["refresh"])
-    parser.parse_args(argv)
-    return refresh()
+    parser.add_argument("command", choices=["refresh", "sql"])
+    args = parser.parse_args(argv)
+    return sql() if args.command == "sql" else refresh()
 
 
 if __name__ == "__main__":

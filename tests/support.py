@@ -35,7 +35,7 @@ def sha256(path: Path) -> str:
 
 def published_hashes(warehouse: Path) -> dict[str, str]:
     """sha256 of the published database and of every export: what a user can read."""
-    files = [warehouse / "clusters.duckdb", *sorted((warehouse / "exports").glob("*.parquet"))]
+    files = [warehouse / "clusters.duckdb", *sorted(p for p in (warehouse / "exports").iterdir() if p.is_file())]
     return {f.relative_to(warehouse).as_posix(): sha256(f) for f in files}
 
 

@@ -1,4 +1,4 @@
-"""Publishing: the validated working database is swapped in atomically, and marts exported as Parquet."""
+"""Publishing: the validated working database is swapped in atomically, every mart exported (Parquet, CSV, xlsx)."""
 
 from datetime import UTC, datetime
 
@@ -24,11 +24,11 @@ def _iso(ts: float | None) -> str:
     key=["published_warehouse"],
     group_name="publish",
     deps=[["marts", m.name] for m in MARTS] + [["staging", st.name] for st in STAGING],
-    kinds={"duckdb", "parquet"},
+    kinds={"duckdb", "parquet", "csv", "excel"},
     owners=["team:data-engineering"],
 )
 def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    """warehouse/clusters.duckdb and exports/*.parquet, replaced atomically once every check has passed."""
+    """warehouse/clusters.duckdb and exports/ (Parquet, CSV, xlsx), replaced atomically once every check has passed."""
     paths = settings.warehouse()
     with working_db(paths) as con:
         documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
@@ -77,5 +77,10 @@ def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
         con.close()
     docs = build_data_docs(frames, paths.data_docs, parameters)
     return dg.MaterializeResult(
-        metadata={"index": dg.MetadataValue.path(str(docs.index)), "suites": len(frames), "rebuilt": docs.rebuilt}
+        metadata={
+            "index": dg.MetadataValue.path(str(docs.index)),
+            "suites": len(frames),
+            "rebuilt": docs.rebuilt,
+            "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
+        }
     )

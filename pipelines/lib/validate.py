@@ -280,6 +280,7 @@ class DataDocs:
 
     index: Path
     rebuilt: bool
+    external: tuple[str, ...] = ()  # resources a page would still fetch from the network (none expected)
 
 
 def data_docs_inputs(
@@ -288,7 +289,9 @@ def data_docs_inputs(
     """sha256 of every table's rows with its suite and parameters, and of the installed GX version."""
     from importlib.metadata import version
 
-    parts = [f"great_expectations {version('great_expectations')}"]
+    from pipelines.lib import data_docs_assets
+
+    parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]
     parts += [f"{name} {rows_fingerprint(df, suites[name], parameters)}" for name, df in sorted(frames.items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -336,13 +339,16 @@ def build_data_docs(
             definition.run(batch_parameters={"dataframe": gx_compatible(df)}, expectation_parameters=parameters or {})
         ctx.build_data_docs(site_names=["warehouse"])
     _add_offline_index(build / "index.html", sorted(frames))
+    from pipelines.lib.data_docs_assets import localize_site
+
+    external = tuple(localize_site(build))  # GX's CDN scripts, styles and fonts, shipped with the site
     (build / DATA_DOCS_INPUTS).write_text(inputs + "\n", encoding="utf-8")
     old = out_dir.with_name(out_dir.name + ".old")
     if out_dir.exists():
         out_dir.replace(old)
     build.replace(out_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return DataDocs(out_dir / "index.html", rebuilt=True)
+    return DataDocs(out_dir / "index.html", rebuilt=True, external=external)
 
 
 def _add_offline_index(index: Path, suites: list[str]) -> None:

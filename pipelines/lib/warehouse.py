@@ -23,7 +23,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib.errors import PublishError
-from pipelines.lib.schema import TABLES, Table
+from pipelines.lib.exports import write_exports
+from pipelines.lib.schema import TABLES, Table, table
 
 PUBLISHED_NAME = "clusters.duckdb"
 
@@ -260,22 +261,14 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
 
                 if tmp_exports.exists():
                     shutil.rmtree(tmp_exports)
-                tmp_exports.mkdir(parents=True)
-                exported = {}
-                for mart in marts:
-                    target = tmp_exports / f"{mart}.parquet"
-                    out.execute(
-                        f"COPY (SELECT * FROM marts.{mart} ORDER BY ALL) TO {_quote(str(target))} "
-                        "(FORMAT parquet, COMPRESSION zstd)"
-                    )
-                    exported[mart] = target
+                exported = write_exports(out, [table(f"marts.{m}") for m in marts], tmp_exports)
                 out.execute("CHECKPOINT")
             finally:
                 out.close()
             _fsync(tmp_db)
             paths.exports.mkdir(parents=True, exist_ok=True)
-            for mart, target in exported.items():
-                os.replace(target, paths.exports / f"{mart}.parquet")
+            for name, target in exported.items():
+                os.replace(target, paths.exports / name)
             os.replace(tmp_db, paths.published)
             # The run history lives in the working database too, so publishing never has to open the
             # published file (a reader may hold it, even read-write).
@@ -287,7 +280,7 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
         finally:
             tmp_db.unlink(missing_ok=True)
             shutil.rmtree(tmp_exports, ignore_errors=True)
-    return {"published": str(paths.published), "exports": sorted(str(paths.exports / f"{m}.parquet") for m in marts)}
+    return {"published": str(paths.published), "exports": sorted(str(paths.exports / name) for name in exported)}
 
 
 def _seed_run_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:

@@ -12,9 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from pipelines.lib.report.data import ReportData
 from pipelines.lib.report.render import PALETTE
@@ -118,15 +123,33 @@ def budget_chart(data: ReportData) -> Figure:
     return fig
 
 
+def document_year(data: ReportData) -> int | None:
+    """The year a document speaks from: the latest fiscal year whose budget it presents (平成17年度 → 2005)."""
+    budget = data.marts.get("budget_yoy")
+    if budget is None or not any(c.name == "fiscal_year" for c in budget.columns):
+        return None
+    years = [int(v) for v in budget.frame()["fiscal_year"] if _num(v) is not None]
+    return max(years, default=None)
+
+
+OPEN_ARROW_YEARS = 2.5
+
+
 def timeline_chart(data: ReportData) -> Figure:
-    """Japanese laws, foreign cluster policies and the plan periods Ⅰ–Ⅲ as a Gantt chart of years."""
+    """Japanese laws, foreign cluster policies and the plan periods Ⅰ–Ⅲ as a Gantt chart of years.
+
+    A period with no end year runs to the document's own year (its budget's fiscal year; else the latest start
+    on the chart) and ends in an arrow: in force when the deck was written, with no end stated.
+    """
     df = data.marts["policy_timeline"].frame()
     df = df[df["kind"].isin(KIND_ORDER)].copy()
     df["_order"] = df["kind"].map(KIND_ORDER.index)
     df = df.sort_values(["_order", "start_year", "label"], ascending=[True, False, False])
     starts = [int(v) for v in df["start_year"]]
     ends = [int(v) for v in df["end_year"] if _num(v) is not None]
-    lo, hi = min(starts) - 2, max([*ends, *starts]) + 3
+    year = document_year(data)
+    as_of, as_of_source = (year, "予算の年度") if year is not None else (max(starts), "最新の開始年")
+    lo, hi = min(starts) - 2, max([*ends, *starts, as_of + int(OPEN_ARROW_YEARS)]) + 3
     fig = Figure(figsize=(WIDTH_IN, 0.34 * len(df) + 1.6), layout="constrained")
     ax = fig.subplots()
     labels = []
@@ -134,22 +157,43 @@ def timeline_chart(data: ReportData) -> Figure:
         color = KIND_COLORS[row["kind"]]
         start, end = int(row["start_year"]), _num(row["end_year"])
         if end is None:
-            ax.barh(y, hi - start, left=start, height=0.6, color=color, alpha=0.35, hatch="...", edgecolor=color)
-            ax.text(start + 0.3, y, f"{start}– (終期の記載なし)", va="center", fontsize=7.5)
+            stop = max(as_of, start) + 1  # through the document's year
+            ax.barh(y, stop - start, left=start, height=0.6, color=color, alpha=0.35, hatch="...", edgecolor=color)
+            ax.annotate(
+                "",
+                xy=(stop + OPEN_ARROW_YEARS, y),
+                xytext=(stop, y),
+                arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.5, "shrinkA": 0, "shrinkB": 0},
+            )
+            ax.text(stop + OPEN_ARROW_YEARS + 0.5, y, f"{start}– (終期の記載なし)", va="center", fontsize=7.5)
         else:
             ax.barh(y, end - start + 1, left=start, height=0.6, color=color)
             span = f"{start}–{int(end)}" if end != start else f"{start}"
             ax.text(end + 1.3, y, span, va="center", fontsize=7.5)
         country = "" if row["country"] == "日本" else f"{row['country']}: "
         labels.append(country + str(row["label"]))
+    ax.axvline(as_of + 1, color="#888", linestyle="--", linewidth=0.8)
     ax.set_yticks(range(len(df)), labels, fontsize=8.5)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("年 (西暦)")
     ax.grid(axis="x", color="#ddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.set_title("地域政策の年表: 法律・海外のクラスター政策・計画期間")
-    handles = [Patch(color=KIND_COLORS[k], label=KIND_LABELS[k]) for k in KIND_ORDER if (df["kind"] == k).any()]
-    handles.append(Patch(facecolor="#bbb", alpha=0.35, hatch="...", edgecolor="#888", label="終期の記載なし (open)"))
+    handles: list[Artist] = [
+        Patch(color=KIND_COLORS[k], label=KIND_LABELS[k]) for k in KIND_ORDER if (df["kind"] == k).any()
+    ]
+    handles.append(
+        Patch(
+            facecolor="#bbb",
+            alpha=0.35,
+            hatch="...",
+            edgecolor="#888",
+            label=f"→ 終期の記載なし: 資料の年 ({as_of}) まで描画、以後は不明 (open end)",
+        )
+    )
+    handles.append(
+        Line2D([], [], color="#888", linestyle="--", linewidth=0.8, label=f"資料の年 {as_of} ({as_of_source})")
+    )
     ax.legend(handles=handles, loc="lower left", fontsize=8)
     return fig
 
@@ -172,13 +216,22 @@ class ClusterPoint:
         return self.people_qualifier in APPROX_QUALIFIERS or self.companies_qualifier in APPROX_QUALIFIERS
 
 
-def _printed(metrics: pd.DataFrame, cluster_id: str, metric: str, value: float, any_approx: bool) -> tuple[str, str]:
-    """(raw text, qualifier) of the staging metric the mart value came from."""
+def _printed(
+    metrics: pd.DataFrame, cluster_id: str, metric: str, value: float, qualifier: str | None, any_approx: bool
+) -> tuple[str, str]:
+    """(raw text, qualifier) of a mart figure: the text of the staging metric it came from, and the qualifier
+    the mart gives that figure (else the staging metric's, else the row-wide any_approx)."""
     rows = metrics[(metrics["cluster_id"] == cluster_id) & (metrics["metric"] == metric)]
     rows = rows[rows["value"].astype(float) == value]
     if len(rows):
-        return str(rows["raw_text"].iloc[0]), str(rows["qualifier"].iloc[0])
-    return _fmt(value), "approx" if any_approx else "exact"
+        return str(rows["raw_text"].iloc[0]), qualifier or str(rows["qualifier"].iloc[0])
+    return _fmt(value), qualifier or ("approx" if any_approx else "exact")
+
+
+def _qualifier(row: pd.Series, metric: str) -> str | None:
+    """A figure's own qualifier (`<metric>_qualifier` of the mart), None where the mart has none."""
+    own = row.get(f"{metric}_qualifier")
+    return own if isinstance(own, str) and own else None
 
 
 def cluster_points(data: ReportData) -> tuple[list[ClusterPoint], list[str]]:
@@ -195,31 +248,90 @@ def cluster_points(data: ReportData) -> tuple[list[ClusterPoint], list[str]]:
         people = _num(row[metric])
         assert people is not None
         approx = bool(row.get("any_approx", False))
-        p_text, p_qual = _printed(data.cluster_metrics, row["cluster_id"], metric, people, approx)
-        c_text, c_qual = _printed(data.cluster_metrics, row["cluster_id"], "companies", companies, approx)
+        p_text, p_qual = _printed(
+            data.cluster_metrics, row["cluster_id"], metric, people, _qualifier(row, metric), approx
+        )
+        c_text, c_qual = _printed(
+            data.cluster_metrics, row["cluster_id"], "companies", companies, _qualifier(row, "companies"), approx
+        )
         points.append(ClusterPoint(str(row["region"]), metric, people, p_text, p_qual, companies, c_text, c_qual))
     return sorted(points, key=lambda p: p.people), skipped
 
 
+# Where a point's label may go, in points from the marker: (dx, dy, ha, va), tried in this order.
+LABEL_SLOTS: tuple[tuple[float, float, str, str], ...] = (
+    (10, 12, "left", "bottom"),
+    (10, -12, "left", "top"),
+    (-10, 12, "right", "bottom"),
+    (-10, -12, "right", "top"),
+    (14, 0, "left", "center"),
+    (-14, 0, "right", "center"),
+    (10, 34, "left", "bottom"),
+    (10, -34, "left", "top"),
+    (-10, 34, "right", "bottom"),
+    (-10, -34, "right", "top"),
+)
+MARKER_RADIUS_PT = 7.0
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """Area two display boxes share (0 when apart)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(ax: Axes, anchors: list[tuple[float, float]], texts: list[str], **text_kw: object) -> list[Text]:
+    """Label each anchor (data coordinates) in the first slot around it that collides with no marker, no label
+    already placed, no other text of the axes (legend, notes) and stays inside the axes; where every slot
+    collides, in the slot that overlaps least. The labels take no part in layout, so measuring them holds."""
+    fig = ax.figure
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    fig.draw_without_rendering()  # settle the layout: display coordinates are final from here
+    renderer = canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    radius = MARKER_RADIUS_PT * fig.dpi / 72
+    markers = [ax.transData.transform(xy) for xy in anchors]
+    obstacles = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius) for x, y in markers]
+    obstacles += [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text()]
+    legend = ax.get_legend()
+    if legend is not None:
+        obstacles.append(legend.get_window_extent(renderer))
+    placed: list[Text] = []
+    for i, (xy, text) in enumerate(zip(anchors, texts, strict=True)):
+        own = obstacles[i]
+        best: tuple[float, Text] | None = None
+        for dx, dy, ha, va in LABEL_SLOTS:
+            label = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **text_kw)
+            label.set_in_layout(False)
+            box = label.get_window_extent(renderer)
+            outside = box.width * box.height - _overlap(box, frame)
+            cost = outside + sum(_overlap(box, o) for o in obstacles if o is not own)
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, label)
+            else:
+                label.remove()
+            if cost == 0:
+                break
+        assert best is not None
+        placed.append(best[1])
+        obstacles.append(best[1].get_window_extent(renderer))
+    return placed
+
+
 def overseas_chart(data: ReportData) -> Figure:
     """Overseas clusters: population (or workforce, or employees) against companies, log scales, labelled;
-    hollow markers and the printed 約/以上 text mark approximate values."""
+    hollow markers and the printed 約/以上 text mark approximate values. Labels are placed where they cover
+    no other marker or label."""
     points, skipped = cluster_points(data)
     fig = Figure(figsize=(WIDTH_IN, 6.2), layout="constrained")
     ax = fig.subplots()
-    for i, p in enumerate(points):
+    for p in points:
         _, marker = PEOPLE_METRICS[p.people_metric]
         face = "white" if p.approximate else PALETTE[0]
         ax.scatter([p.people], [p.companies], s=80, marker=marker, facecolors=face, edgecolors=PALETTE[0], linewidths=2)
-        above = i % 2 == 0
-        ax.annotate(
-            f"{p.region}\n{PEOPLE_METRICS[p.people_metric][0]} {p.people_text} / 企業 {p.companies_text}",
-            (p.people, p.companies),
-            xytext=(10, 24 if above else -14),
-            textcoords="offset points",
-            va="bottom" if above else "top",
-            fontsize=8.5,
-        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     if points:
@@ -259,6 +371,12 @@ def overseas_chart(data: ReportData) -> Figure:
     if skipped:
         note = "企業数または人口の記載がなく図示しない:\n" + "\n".join(skipped)
         ax.text(0.99, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#555")
+    place_labels(
+        ax,
+        [(p.people, p.companies) for p in points],
+        [f"{p.region}\n{PEOPLE_METRICS[p.people_metric][0]} {p.people_text} / 企業 {p.companies_text}" for p in points],
+        fontsize=8.5,
+    )
     return fig
 
 

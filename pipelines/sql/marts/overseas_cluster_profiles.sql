@@ -1,5 +1,6 @@
 -- One row per overseas cluster, key metrics pivoted; where a cluster gives several figures for one
--- metric (e.g. a city and a wider area), the largest is kept and any_approx flags inexact values.
+-- metric (e.g. a city and a wider area), the largest is kept with its own qualifier; any_approx flags a row
+-- with any inexact value (kept for compatibility: a figure's own *_qualifier says whether it is exact).
 SELECT
     c.document_id,
     c.cluster_id,
@@ -11,6 +12,12 @@ SELECT
     max(m.value) FILTER (WHERE m.metric = 'employees') AS employees,
     max(m.value) FILTER (WHERE m.metric = 'area_km2') AS area_km2,
     max(m.value) FILTER (WHERE m.metric = 'companies') AS companies,
+    -- Each figure's own qualifier: that of the value kept (ties broken by the qualifier's name, so stable).
+    arg_max(m.qualifier, (m.value, m.qualifier)) FILTER (WHERE m.metric = 'population') AS population_qualifier,
+    arg_max(m.qualifier, (m.value, m.qualifier)) FILTER (WHERE m.metric = 'workforce') AS workforce_qualifier,
+    arg_max(m.qualifier, (m.value, m.qualifier)) FILTER (WHERE m.metric = 'employees') AS employees_qualifier,
+    arg_max(m.qualifier, (m.value, m.qualifier)) FILTER (WHERE m.metric = 'area_km2') AS area_km2_qualifier,
+    arg_max(m.qualifier, (m.value, m.qualifier)) FILTER (WHERE m.metric = 'companies') AS companies_qualifier,
     coalesce(
         bool_or(m.qualifier <> 'exact')
             FILTER (WHERE m.metric IN ('population', 'workforce', 'employees', 'area_km2', 'companies')),

@@ -122,3 +122,120 @@ def test_every_chart_names_an_existing_mart():
 
     assert {c.mart for c in CHARTS} <= {m.name for m in MARTS}
     assert len({c.id for c in CHARTS}) == len(CHARTS) == 5
+
+
+def _profiles_data(rows, metrics=()):
+    """overseas_cluster_profiles rows (region, people metric, people, companies, qualifiers) as a ReportData."""
+    columns = [
+        "cluster_id",
+        "region",
+        "population",
+        "workforce",
+        "employees",
+        "companies",
+        "population_qualifier",
+        "workforce_qualifier",
+        "employees_qualifier",
+        "companies_qualifier",
+        "any_approx",
+    ]
+    out = []
+    for i, (region, metric, people, companies, people_q, companies_q) in enumerate(rows):
+        values = {"population": None, "workforce": None, "employees": None}
+        quals = {"population": None, "workforce": None, "employees": None}
+        values[metric], quals[metric] = people, people_q
+        out.append(
+            (
+                f"c{i}",
+                region,
+                *values.values(),
+                companies,
+                *quals.values(),
+                companies_q,
+                "exact" not in (people_q, companies_q) or people_q != companies_q,
+            )
+        )
+    frame = pd.DataFrame(
+        list(metrics), columns=["document_id", "cluster_id", "metric", "value", "qualifier", "raw_text"]
+    )
+    return ReportData(
+        {"overseas_cluster_profiles": _mart("overseas_cluster_profiles", columns, out)}, frame, RunInfo("r", ())
+    )
+
+
+# The six clusters the scatter plots, as printed on その1/その2 (people figure, companies).
+PLOTTED = [
+    ("シリコンバレー", "population", 2300000.0, 5000.0, "approx", "approx"),  # 人口約230万人, 約5000社
+    ("オースチン(テキサス州)", "workforce", 100000.0, 1750.0, "approx", "approx"),  # 約10万人, 約1750社
+    ("ケンブリッジ", "workforce", 32000.0, 1250.0, "at_least", "exact"),  # 3.2万人強, 1250社
+    ("オウル", "population", 124000.0, 500.0, "approx", "at_least"),  # 約12.4万人, 500以上
+    ("ソフィア・アンティボリス", "employees", 22000.0, 1100.0, "exact", "approx"),  # 2.2万人, 約1100
+    ("中関村(北京市西北部)", "employees", 360000.0, 10000.0, "at_least", "exact"),  # 36万人以上, 1万社
+]
+
+
+def test_the_mart_qualifier_of_each_figure_is_used_not_the_row_flag():
+    points, _ = cluster_points(_profiles_data(PLOTTED))
+    zgc = next(p for p in points if p.region.startswith("中関村"))
+    assert (zgc.companies_qualifier, zgc.people_qualifier) == ("exact", "at_least")
+    cambridge = next(p for p in points if p.region == "ケンブリッジ")
+    assert cambridge.companies_qualifier == "exact"
+
+
+def test_no_cluster_label_covers_another_marker_or_label():
+    with report_style():
+        fig = overseas_chart(_profiles_data(PLOTTED))
+        fig.draw_without_rendering()
+        [ax] = fig.axes
+        renderer = fig.canvas.get_renderer()
+        labels = [t for t in ax.texts if "\n" in t.get_text() and "企業 " in t.get_text()]
+        assert len(labels) == len(PLOTTED)
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        markers = [ax.transData.transform(c.get_offsets()[0]) for c in ax.collections]
+    radius = 6 * fig.dpi / 72  # an s=80 marker is about 9 points across, plus its 2-point edge
+    for label, box in zip(labels, boxes, strict=True):
+        for x, y in markers:
+            near_x = min(max(x, box.x0), box.x1)
+            near_y = min(max(y, box.y0), box.y1)
+            assert (near_x - x) ** 2 + (near_y - y) ** 2 > radius**2, (label.get_text(), (x, y))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+
+
+def _timeline_data(fiscal_year):
+    timeline = _mart(
+        "policy_timeline",
+        ["document_id", "start_year", "end_year", "kind", "country", "label"],
+        [
+            ("d", 1972, None, "law", "日本", "工業再配置促進法"),
+            ("d", 1983, 1998, "law", "日本", "テクノポリス法"),
+            ("d", 2011, 2020, "plan_period", "日本", "第Ⅲ期 産業クラスターの自律的發展期"),
+        ],
+    )
+    marts = {"policy_timeline": timeline}
+    if fiscal_year is not None:
+        marts["budget_yoy"] = _mart("budget_yoy", ["fiscal_year"], [(fiscal_year,)])
+    return ReportData(marts, pd.DataFrame(), RunInfo("r", ()))
+
+
+@pytest.mark.parametrize(("fiscal_year", "through"), [(2005, 2005), (2010, 2010), (None, 2011)])
+def test_open_ended_bars_stop_at_the_documents_year_with_an_arrow(fiscal_year, through):
+    """The deck presents the 平成17年度 (2005) budget: 工業再配置促進法 (1972–, no end) is drawn to 2005, not 2023.
+    Without a budget, the latest start on the chart (2011) stands in for the document's year."""
+    from matplotlib.patches import Rectangle
+
+    from pipelines.lib.report.charts import document_year, timeline_chart
+
+    data = _timeline_data(fiscal_year)
+    assert document_year(data) == fiscal_year
+    with report_style():
+        fig = timeline_chart(data)
+        texts = figure_texts(fig)
+    [ax] = fig.axes
+    bars = {(r.get_x(), r.get_x() + r.get_width()) for r in ax.patches if isinstance(r, Rectangle)}
+    assert (1972, through + 1) in bars  # through the document's year, inclusive
+    assert (1983, 1999) in bars and (2011, 2021) in bars  # stated ends unchanged
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert [(a.xyann[0], a.xy[0] > a.xyann[0]) for a in arrows] == [(through + 1, True)]
+    assert any(t.startswith("→ 終期の記載なし") and f"({through})" in t for t in texts)
