@@ -52,7 +52,7 @@ def refresh() -> int:
         published = PipelineSettings().warehouse().published
         print(f"refresh succeeded (run {result.run_id}); published {published}")
         for message in warnings:
-            print(f"  WARN {message}")
+            print("  WARN " + message.replace("\n", "\n       "))
         return 0
     print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
     for message in _failures(result) or ["see the run log in the Dagster UI"]:
