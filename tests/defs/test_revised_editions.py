@@ -60,8 +60,34 @@ def rev1_alone(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    return _run(tmp_path_factory.mktemp("both"), {BASE: DECK, REV: REV1})
+def both_and_first(tmp_path_factory):
+    """The deck refreshed alone, then rev1 dropped beside it and refreshed again on the same instance."""
+    from pipelines.definitions import defs
+    from pipelines.defs.resources import PipelineSettings
+
+    tmp = tmp_path_factory.mktemp("both")
+    raw, wh = tmp / "raw", tmp / "warehouse"
+    raw.mkdir()
+    shutil.copy(DECK, raw / f"{BASE}.pdf")
+    instance = dg.DagsterInstance.ephemeral()
+
+    def run():
+        return dg.materialize(
+            [*defs.assets, *(defs.asset_checks or [])],
+            resources={"settings": PipelineSettings(raw_dir=str(raw), warehouse_dir=str(wh))},
+            instance=instance,
+            raise_on_error=False,
+        )
+
+    first = run()
+    shutil.copy(REV1, raw / f"{REV}.pdf")
+    return run(), wh, first
+
+
+@pytest.fixture(scope="module")
+def both(both_and_first):
+    result, wh, _ = both_and_first
+    return result, wh
 
 
 @needs_rev1
@@ -148,25 +174,8 @@ def test_the_report_shows_what_changed_between_editions(both):
 
 
 @needs_rev1
-def test_checks_say_which_result_they_reuse(tmp_path):
-    raw, wh = tmp_path / "raw", tmp_path / "wh"
-    raw.mkdir()
-    shutil.copy(DECK, raw / f"{BASE}.pdf")
-    instance = dg.DagsterInstance.ephemeral()
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import PipelineSettings
-
-    def run():
-        return dg.materialize(
-            [*defs.assets, *(defs.asset_checks or [])],
-            resources={"settings": PipelineSettings(raw_dir=str(raw), warehouse_dir=str(wh))},
-            instance=instance,
-            raise_on_error=False,
-        )
-
-    first = run()
-    shutil.copy(REV1, raw / f"{REV}.pdf")
-    second = run()
+def test_checks_say_which_result_they_reuse(both_and_first):
+    second, _, first = both_and_first
     assert first.success and second.success
     ev = next(
         e
