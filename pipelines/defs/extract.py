@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipelines.defs.metadata import table_metadata
+from pipelines.defs.metadata import findings_result, table_metadata
 from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.editions import (
     extracted_versions,
@@ -105,9 +105,4 @@ def has_no_unrecognised_tables(settings: PipelineSettings) -> dg.AssetCheckResul
         found = unrecognised_tables(
             con.execute("SELECT * FROM raw.tables").df(), con.execute("SELECT * FROM raw.table_cells").df()
         )
-    return dg.AssetCheckResult(
-        passed=not found,
-        severity=dg.AssetCheckSeverity.WARN,
-        description="\n".join(f"{t['where']}: header {t['header']}" for t in found) or None,
-        metadata={"unrecognised": len(found), "tables": dg.MetadataValue.json(found)},
-    )
+    return findings_result(found, [f"{t['where']}: header {t['header']}" for t in found], warn=True)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.metadata import table_metadata
+from pipelines.defs.metadata import findings_result, table_metadata
 from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.drift import MOVE_SHARE, describe_move, describe_row_change, moved_values, row_changes
 from pipelines.lib.marts import MARTS, Mart, build_mart
@@ -47,17 +47,9 @@ def editions_keep_the_same_rows(settings: PipelineSettings) -> dg.AssetCheckResu
     """Lists, per edition pair and staging table, the keys of the rows added and removed."""
     with working_db(settings.warehouse()) as con:
         found = row_changes(read_table(con, EDITION_CHANGES))
+    added, removed = sum(len(c["added"]) for c in found), sum(len(c["removed"]) for c in found)
     lines = [describe_row_change(c) for c in found]
-    return dg.AssetCheckResult(
-        passed=not found,
-        severity=dg.AssetCheckSeverity.WARN,
-        description="\n".join(lines) or None,
-        metadata={
-            "rows_added": sum(len(c["added"]) for c in found),
-            "rows_removed": sum(len(c["removed"]) for c in found),
-            "changes": dg.MetadataValue.json(found),
-        },
-    )
+    return findings_result(found, lines, warn=True, rows_added=added, rows_removed=removed)
 
 
 @dg.asset_check(
@@ -70,13 +62,7 @@ def edition_values_move_less_than_a_quarter(settings: PipelineSettings) -> dg.As
     """Lists the numeric values that moved by more than the stated share between consecutive editions."""
     with working_db(settings.warehouse()) as con:
         found = moved_values(read_table(con, EDITION_CHANGES))
-    lines = [describe_move(m) for m in found]
-    return dg.AssetCheckResult(
-        passed=not found,
-        severity=dg.AssetCheckSeverity.WARN,
-        description="\n".join(lines) or None,
-        metadata={"share": MOVE_SHARE, "moved": len(found), "values": dg.MetadataValue.json(found)},
-    )
+    return findings_result(found, [describe_move(m) for m in found], warn=True, share=MOVE_SHARE)
 
 
 MART_CHECKS = [editions_keep_the_same_rows, edition_values_move_less_than_a_quarter]

@@ -31,3 +31,18 @@ def table_metadata(spec: Table, df: pd.DataFrame) -> dict[str, Any]:
         "dagster/table_name": spec.qualified,
         "preview": dg.MetadataValue.md(preview(df)),
     }
+
+
+def findings_result(
+    findings: list[Any], lines: list[str], *, warn: bool = False, **metadata: Any
+) -> dg.AssetCheckResult:
+    """A check's result from what it found: passes when nothing was found; the lines describe each finding.
+
+    ``findings`` go into the metadata as JSON (with their count), beside any other ``metadata`` given.
+    """
+    return dg.AssetCheckResult(
+        passed=not findings,
+        severity=dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR,
+        description="\n".join(lines) or None,
+        metadata={"found": len(findings), "findings": dg.MetadataValue.json(findings), **metadata},
+    )

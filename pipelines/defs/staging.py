@@ -8,7 +8,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.defs.metadata import table_metadata
+from pipelines.defs.metadata import findings_result, table_metadata
 from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.editions import validate_by_document
 from pipelines.lib.staging.completeness import missing_records
@@ -101,12 +101,7 @@ def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
             raw = raw_layer_from_duckdb(con)
             df = read_table(con, st.spec)
         missing = missing_records(raw.tables, raw.table_cells, df, st.covers)
-        return dg.AssetCheckResult(
-            passed=not missing,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description="\n".join(m.describe() for m in missing) or None,
-            metadata={"families": families, "missing": dg.MetadataValue.json([m.__dict__ for m in missing])},
-        )
+        return findings_result([m.__dict__ for m in missing], [m.describe() for m in missing], families=families)
 
     return _check
 
@@ -124,12 +119,7 @@ def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
         with working_db(settings.warehouse()) as con:
             documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
             bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
-        return dg.AssetCheckResult(
-            passed=not bad,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description="\n".join(bad) or None,
-            metadata={"unresolved": len(bad), "rows": dg.MetadataValue.json(bad)},
-        )
+        return findings_result(bad, bad)
 
     return _check
 
@@ -149,12 +139,8 @@ def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
         with working_db(settings.warehouse()) as con:
             df = read_table(con, st.spec)
         found: list[dict[str, Any]] = unclassified_rows(df, column)
-        return dg.AssetCheckResult(
-            passed=not found,
-            severity=dg.AssetCheckSeverity.WARN,
-            description="\n".join(f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found) or None,
-            metadata={"unclassified": len(found), "rows": dg.MetadataValue.json(found)},
-        )
+        lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]
+        return findings_result(found, lines, warn=True)
 
     return _check
 

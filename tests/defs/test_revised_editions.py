@@ -152,7 +152,7 @@ def test_rev1_beside_the_deck_lists_every_change(both):
     # Drift is shown as a WARN, never a reason to refuse: the run published.
     warns = _warnings(result)
     assert set(warns) == {"editions_keep_the_same_rows"}
-    listed = warns["editions_keep_the_same_rows"][0].metadata["changes"].value
+    listed = warns["editions_keep_the_same_rows"][0].metadata["findings"].value
     assert {
         "document_id": REV,
         "prev_document_id": BASE,
@@ -228,7 +228,7 @@ def test_a_removed_row_and_new_wording_are_kept_and_reported(tmp_path):
     assert "フランス" not in countries and len(countries) == 6
     warns = _warnings(result)
     assert {"editions_keep_the_same_rows", "has_no_unclassified_rows"} <= set(warns)
-    rows = [r for e in warns["has_no_unclassified_rows"] for r in e.metadata["rows"].value]
+    rows = [r for e in warns["has_no_unclassified_rows"] for r in e.metadata["findings"].value]
     where = {r["raw_text"]: r["where"] for r in rows}
     assert where["約40社"].startswith("meti_cluster_seminar_new_wording.pdf, page 3, table overseas_clusters_1, cell r")
     assert where["40件以上"].startswith(
