@@ -22,7 +22,15 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import CellValueError
-from pipelines.lib.normalize import NormalizeError, clean_text, find_counts, find_garble, parse_count, parse_percent
+from pipelines.lib.normalize import (
+    Count,
+    NormalizeError,
+    clean_text,
+    find_counts,
+    find_garble,
+    parse_count,
+    parse_percent,
+)
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.metric_rules import is_unclassified, unclassified_metric, unique_metric
@@ -176,12 +184,51 @@ def _network_rows(raw: RawLayer) -> list[dict[str, Any]]:
             undated = []
             continue
         for metric, value in _labelled(text, {f"{k}:": v for k, v in NETWORK_LABELS.items()}):
-            row = _quantity(metric, value, where)
+            row = _quantity(metric, _first_count(value), where)
             rows.append(row)
             undated.append(row)
         for metric, value in _labelled(text, RATE_LABELS, value_end=")、。"):
             rows.append(_quantity(metric, value, where))
+        rows += _unlabelled(text, {r["raw_text"] for r in rows if r["source_row"] == where.row}, where)
     return rows
+
+
+def _first_count(value: str) -> str:
+    """A label's value up to the end of its first count: '約220大学参画自治体:約100団体' → '約220大学'."""
+    cleaned = clean_text(value)
+    try:
+        counts = find_counts(cleaned)
+    except NormalizeError:
+        return value  # _quantity reports the cell
+    return cleaned[: counts[0].span[1]] if counts else value
+
+
+def _unlabelled(text: str, read: set[str], where: _Where) -> list[dict[str, Any]]:
+    """Counts of a 成果 paragraph that no label names (参画自治体: 約100団体 in a new edition): kept as unclassified."""
+    try:
+        counts = find_counts(text)
+    except NormalizeError as exc:
+        raise where.error(text, exc.reason) from exc
+    cleaned = clean_text(text)
+    return [
+        _row(
+            unclassified_metric(c.unit),
+            c.value,
+            c.qualifier,
+            c.raw_text,
+            where,
+            c.unit,
+            _words_before(cleaned, c, counts),
+        )
+        for c in counts
+        if c.raw_text not in read
+    ]
+
+
+def _words_before(cleaned: str, count: Count, counts: list[Count]) -> str | None:
+    """The label printed before a count: up to 12 characters, back to the end of the count before it."""
+    start = max([count.span[0] - 12, *(c.span[1] for c in counts if c.span[1] <= count.span[0])])
+    return cleaned[max(start, 0) : count.span[0]].strip(" :、") or None
 
 
 def _map_rows(raw: RawLayer) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -116,3 +118,16 @@ def test_garbled_count_in_running_text_is_not_read_as_its_tail(raw_layer):
     bad = with_block_text(raw_layer, "cluster_projects_map", 0, "約6100社", "約61?0社")
     with pytest.raises(CellValueError, match=r"page 8, table cluster_projects_map, cell block 0"):
         build_program_outcomes(bad)
+
+
+def test_a_count_no_label_names_in_the_outcomes_is_kept_not_dropped(raw_layer):
+    blocks = raw_layer.text_blocks.copy()
+    i = blocks[blocks["text"].str.contains("参画企業")].index[0]
+    blocks.loc[i, "text"] = blocks.loc[i, "text"] + " 参画自治体:約100団体"  # a new edition's third figure
+    df = build_program_outcomes(dataclasses.replace(raw_layer, text_blocks=blocks))
+    new = df[df["metric"].str.startswith("unclassified_")]
+    assert [(r.metric, r.value, r.qualifier, r.scope) for r in new.itertuples()] == [
+        ("unclassified_organizations", 100.0, "approx", "参画自治体")
+    ]
+    labelled = df.set_index("metric").loc[["participating_companies", "participating_universities"], "value"]
+    assert labelled.tolist() == [5800.0, 220.0]  # the labelled figures still read alone
