@@ -249,7 +249,7 @@ def _map_rows(raw: RawLayer) -> list[dict[str, Any]]:
                 rows.append(_row(MAP_UNITS[c.unit], c.value, c.qualifier, c.raw_text, where))
             else:  # a count of something else on the map: kept, and listed by the WARN check
                 metric = unclassified_metric(c.unit)
-                words = cleaned[max(0, c.span[0] - 12) : c.span[0]] or None
+                words = _words_before(cleaned, c, counts)
                 rows.append(_row(metric, c.value, c.qualifier, c.raw_text, where, c.unit, words))
     return rows
 
