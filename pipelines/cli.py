@@ -86,7 +86,11 @@ def source(table_name: str, where: str, out: Path) -> int:
     from pipelines.lib.sources import run_source
 
     settings = PipelineSettings()
-    return run_source(settings.warehouse().published, settings.raw_path(), table_name, where, out)
+    try:
+        return run_source(settings.warehouse().published, settings.raw_path(), table_name, where, out)
+    except BrokenPipeError:  # `… | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

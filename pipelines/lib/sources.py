@@ -123,10 +123,11 @@ def _union(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, f
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def resolve(con: duckdb.DuckDBPyConnection, address: Address, raw_text: str | None = None) -> Source | None:
+def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[str] = ()) -> Source | None:
     """The raw cell, row, annotation or block an address names; None if the raw layer has no such thing.
 
-    ``raw_text`` picks the annotation of a table-level address (the line that contains it).
+    ``hints`` (the row's raw_text, else its text values) pick the annotation of a table-level address: the
+    first line that contains a hint, tried in order.
     """
     a = address
     docs = con.execute("SELECT file_name FROM raw.documents WHERE document_id = ?", [a.document_id]).fetchall()
@@ -142,7 +143,8 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, raw_text: str | No
             "SELECT text FROM raw.table_annotations WHERE document_id = ? AND table_id = ? ORDER BY seq",
             [a.document_id, a.table_id],
         ).fetchall()
-        text = next((t for (t,) in notes if raw_text and _norm(raw_text) in _norm(t)), None)
+        wanted = [_norm(h) for h in hints if _norm(h)]
+        text = next((t for h in wanted for (t,) in notes if h in _norm(t)), None)
         if text is None:
             return None
         return Source(a, file_name, "annotation", page, title, None, None, text, None)
@@ -245,7 +247,9 @@ def find_sources(con: duckdb.DuckDBPyConnection, table_name: str, where: str) ->
         values = dict(zip(names, row, strict=True))
         address = Address(*(values[c] for c in ADDRESS_COLUMNS))
         key = {k: values[k] for k in names[len(ADDRESS_COLUMNS) :] if k != "raw_text"}
-        out.append(Match(key, address, resolve(con, address, values.get("raw_text"))))
+        texts = sorted((v for v in key.values() if isinstance(v, str)), key=len, reverse=True)
+        hints = [values["raw_text"]] if values.get("raw_text") else texts
+        out.append(Match(key, address, resolve(con, address, hints)))
     return out
 
 
