@@ -263,11 +263,15 @@ def source_pdf(con: duckdb.DuckDBPyConnection, raw_dir: Path, document_id: str) 
     rows = con.execute("SELECT file_name, sha256 FROM raw.documents WHERE document_id = ?", [document_id]).fetchall()
     if not rows:
         return None, f"{document_id} is not in raw.documents"
-    file_name, sha = rows[0]
+    return pdf_for(raw_dir, *rows[0])
+
+
+def pdf_for(raw_dir: Path, file_name: str, sha256: str) -> tuple[Path | None, str]:
+    """raw_dir/file_name if it exists and has this sha256, else None and the reason."""
     path = raw_dir / file_name
-    if not path.is_file():
-        return None, f"{file_name} is not in the raw folder"
-    if sha and file_sha256(path) != sha:
+    if not file_name or not path.is_file():
+        return None, f"{file_name or 'the PDF'} is not in the raw folder"
+    if sha256 and file_sha256(path) != sha256:
         return None, f"{file_name} in the raw folder is not the file the warehouse was built from (sha256 differs)"
     return path, ""
 
