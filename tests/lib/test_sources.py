@@ -131,3 +131,11 @@ def test_a_changed_pdf_gives_no_crop(con, published_site, tmp_path):
     assert pdf is None and "sha256 differs" in reason
     pdf, reason = source_pdf(con, tmp_path / "missing", "meti_cluster_seminar_2005")
     assert pdf is None and "not in the raw folder" in reason
+
+
+def test_a_mart_row_resolves_to_the_cell_of_its_figure(con):
+    (budget,) = find_sources(con, "marts.budget_yoy", "program like '地域新生%'")
+    assert (budget.source.page, budget.source.column_header, budget.source.text) == (11, "17年度予算", "137.2億円")
+    # A mart has no raw_text: the 注 line is found by the project's name.
+    (project,) = find_sources(con, "marts.projects_by_field", "project_name = 'OKINAWA型産業振興プロジェクト'")
+    assert project.source.kind == "annotation" and "OKINAWA型産業振興プロジェクト" in project.source.text
