@@ -5,6 +5,9 @@ the file, page and table) instead of a traceback, and exits 1.
 
 `python -m pipelines.cli sql` (`make sql`): a read-only SQL prompt (harlequin, on the project's own DuckDB) on
 the published warehouse. A read-only open takes a shared lock, so refreshes and other readers go on.
+
+`python -m pipelines.cli source <table> "<filter>"`: where each matching row was printed in the PDF (file,
+page, table, cell, header, text, bbox), with a PNG crop of that region per row in --out (default ./sources).
 """
 
 import argparse
@@ -78,11 +81,31 @@ def sql() -> int:
     return 0  # not reached
 
 
+def source(table_name: str, where: str, out: Path) -> int:
+    """Print each matching row's source and write its crop; 2 with one line on stderr for a refused query."""
+    from pipelines.lib.sources import run_source
+
+    settings = PipelineSettings()
+    try:
+        return run_source(settings.warehouse().published, settings.raw_path(), table_name, where, out)
+    except BrokenPipeError:  # `… | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="pipelines", description=__doc__)
-    parser.add_argument("command", choices=["refresh", "sql"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("refresh", help="materialize every asset and publish the warehouse")
+    commands.add_parser("sql", help="read-only SQL prompt on the published warehouse")
+    src = commands.add_parser("source", help="where a row's values were printed in the PDF, with a crop")
+    src.add_argument("table", help="a registry table with an address, e.g. staging.budget_items")
+    src.add_argument("filter", help='a WHERE condition on that table, e.g. "fiscal_year = 2005"')
+    src.add_argument("--out", type=Path, default=Path("sources"), help="folder for the crop PNGs (./sources)")
     args = parser.parse_args(argv)
+    if args.command == "source":
+        return source(args.table, args.filter, args.out)
     return sql() if args.command == "sql" else refresh()
 
 

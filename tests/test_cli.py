@@ -103,3 +103,69 @@ def test_harlequin_opens_the_published_file_read_only_and_leaves_it_as_it_was(pu
         os.close(master)
     assert proc.returncode == 0
     assert sha256(db) == before
+
+
+def _source(published_site, cwd, *args):
+    env = {
+        **os.environ,
+        "PIPELINES_WAREHOUSE_DIR": str(published_site.warehouse),
+        "PIPELINES_RAW_DIR": str(published_site.raw),
+    }
+    command = [sys.executable, "-m", "pipelines.cli", "source", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_source_prints_where_a_budget_figure_is_printed_and_writes_its_crop(published_site, tmp_path):
+    from PIL import Image
+
+    db = published_site.warehouse / "clusters.duckdb"
+    before = sha256(db)
+    out = _source(published_site, tmp_path, "staging.budget_items", "program like '地域新生%' and fiscal_year = 2005")
+    assert out.returncode == 0, out.stderr
+    lines = [line.strip() for line in out.stdout.splitlines()]
+    # Page 11 of the deck: 地域新生コンソーシアム研究開発事業 | 137.2億円 under 17年度予算.
+    for expected in (
+        "file:   meti_cluster_seminar_2005.pdf",
+        "page:   11",
+        "table:  policy_tools_2 ((2)地域の特性を活かした技術開発の推進)",
+        "column: 17年度予算",
+        "row:    地域新生コンソーシアム研究開発事業",
+        "text:   137.2億円",
+    ):
+        assert expected in lines, (expected, out.stdout)
+    bbox = next(line for line in lines if line.startswith("bbox:"))
+    x0, top, x1, bottom = (float(part.split("=")[1]) for part in bbox.split()[1:5])
+    crop = next(line for line in lines if line.startswith("crop:")).split(None, 1)[1]
+    assert crop == "sources/meti_cluster_seminar_2005_p11_policy_tools_2_r1c1.png"
+    image = Image.open(tmp_path / crop)
+    margin = 4.0  # points around the bbox
+    expected_ratio = (x1 - x0 + 2 * margin) / (bottom - top + 2 * margin)
+    assert abs(image.width / image.height - expected_ratio) < 0.03, (image.size, expected_ratio)
+    assert image.width > 100, "readable: about 110 dpi"
+    assert sha256(db) == before, "the published file is opened read-only"
+
+
+def test_source_writes_crops_to_the_out_folder(published_site, tmp_path):
+    out = _source(published_site, tmp_path, "staging.foreign_policies", "country = 'ドイツ'", "--out", "crops")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("page:   6") == 2
+    assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == [
+        "meti_cluster_seminar_2005_p6_foreign_policies_r2c3.png",
+        "meti_cluster_seminar_2005_p6_foreign_policies_r2c4.png",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "where", "says"),
+    [
+        ("staging.no_such_table", "true", "unknown table 'staging.no_such_table'"),
+        ("staging.budget_items", "fiscal_year = = 2005", "the filter does not work"),
+        ("staging.budget_items", "fiscal_year = 1999", "no row of staging.budget_items matches"),
+    ],
+)
+def test_source_refuses_with_one_line_and_exit_code_2(published_site, tmp_path, table, where, says):
+    out = _source(published_site, tmp_path, table, where)
+    assert out.returncode == 2
+    assert out.stdout == "" and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert says in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "sources").exists()

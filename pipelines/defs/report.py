@@ -22,7 +22,7 @@ def _image_md(title: str, png: bytes) -> dg.MetadataValue:
 )
 def published_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
-    result = build_report(settings.warehouse(), run_id=context.run_id)
+    result = build_report(settings.warehouse(), run_id=context.run_id, raw_dir=settings.raw_path())
     context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
     return dg.MaterializeResult(
         metadata={
@@ -30,6 +30,7 @@ def published_report(context: dg.AssetExecutionContext, settings: PipelineSettin
             "bytes": result.size,
             "sha256": result.sha256,
             "cited_run_id": result.run_id,
+            "source_crops": result.source_crops,
             "marts": dg.MetadataValue.json(list(result.marts)),
             **{f"chart_{name}": _image_md(name, png) for name, png in result.charts_png.items()},
         }

@@ -82,6 +82,17 @@ PROVENANCE = (
 """Provenance of every staging row: the raw cell or text block it was read from (joins to its page and bbox)."""
 QUAL = "exact, approx (約/程度/ほど), at_least (以上/強/超), at_most (以内/未満) or range"
 
+
+def mart_provenance(of: str) -> tuple[Column, ...]:
+    """The address of the staging row a mart row comes from (``of`` says which value it is the address of)."""
+    return (
+        C("source_page", "INTEGER", f"1-based page of the source PDF {of} was read from"),
+        C("source_table_id", "VARCHAR", f"raw.tables.table_id or raw.text_blocks.passage_id {of} was read from"),
+        C("source_row", "INTEGER", f"row_idx (raw.table_cells) or block_idx (raw.text_blocks) of {of}"),
+        C("source_col", "INTEGER", f"col_idx (raw.table_cells) of {of}; null for a text block or a whole row"),
+    )
+
+
 TABLES: tuple[Table, ...] = (
     # ---- raw ----
     Table(
@@ -452,6 +463,7 @@ MARTS: tuple[Table, ...] = (
             C("change_pct", "DOUBLE", "Change in percent of the previous year (20.1 means +20.1%); null if new"),
             C("is_new", "BOOLEAN", "Program marked (新規)"),
             C("is_total", "BOOLEAN", "The 産業クラスター計画関連施策 total"),
+            *mart_provenance("the current-year amount (oku_yen)"),
         ),
         key=("document_id", "program"),
     ),
@@ -500,6 +512,7 @@ MARTS: tuple[Table, ...] = (
                 "True if any of the five figures is approximate or a bound (each figure's own: *_qualifier)",
             ),
             C("as_of_years", "INTEGER[]", "Reference years of the figures (from the footnotes), ascending"),
+            *mart_provenance("the cluster's table row"),
         ),
         key=("document_id", "cluster_id"),
     ),
@@ -517,6 +530,7 @@ MARTS: tuple[Table, ...] = (
             C("oku_yen_per_year", "DECIMAL(18,4)", "budget_oku_yen / budget_years, in 億円 per year"),
             C("start_year", "INTEGER", "Policy start"),
             C("end_year", "INTEGER", "Policy end (planned where end_year_planned)"),
+            *mart_provenance("the budget (中央政府の所管・予算 cell)"),
         ),
         key=("document_id", "policy_name"),
     ),
@@ -545,6 +559,7 @@ MARTS: tuple[Table, ...] = (
             C("universities_research", "DOUBLE", "Universities and research institutions"),
             C("municipalities", "DOUBLE", "Municipalities and other public bodies (団体)"),
             C("financial_institutions", "DOUBLE", "Financial institutions (金融機関)"),
+            *mart_provenance("the four member counts (null where they come from different places)"),
         ),
         key=("document_id", "example"),
     ),
@@ -557,6 +572,7 @@ MARTS: tuple[Table, ...] = (
             C("field", "VARCHAR", "Field"),
             C("region", "VARCHAR", "Bureau region"),
             C("project_name", "VARCHAR", "Project"),
+            *mart_provenance("the 注 line listing the project"),
         ),
         key=("document_id", "field", "project_name"),
     ),

@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.report.charts import CHARTS
+from pipelines.lib.report.sources import HIDDEN_COLUMNS
 from tests.support import CHROMIUM, CHROMIUM_ARGS, refresh
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
@@ -126,12 +127,13 @@ def test_the_report_holds_every_chart_and_every_mart_with_its_numbers(built):
     for mart in marts:
         cur = con.execute(f'select * from marts."{mart}" order by all')
         columns = [d[0] for d in cur.description]
+        shown = [i for i, c in enumerate(columns) if c not in HIDDEN_COLUMNS]  # the address is in the popovers
         rows = cur.fetchall()
         table = page.tables[mart]
-        assert table["columns"] == columns, mart
+        assert table["columns"] == [columns[i] for i in shown], mart
         assert len(table["rows"]) == len(rows), mart
         for row, cells in zip(rows, table["rows"], strict=True):
-            for col, value, text in zip(columns, row, cells, strict=True):
+            for col, value, text in zip([columns[i] for i in shown], [row[i] for i in shown], cells, strict=True):
                 assert cell_matches(value, text), (mart, col, value, text)
 
 
@@ -187,7 +189,9 @@ def test_it_renders_in_chromium_without_missing_glyphs(built, tmp_path):
             page.wait_for_load_state("load")
             page.evaluate("document.fonts.ready.then(() => true)")
             assert page.evaluate("[...document.fonts].map(f => f.family + ':' + f.status)") == ["ReportGothic:loaded"]
-            images = page.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth])")
+            images = page.evaluate(
+                "[...document.querySelectorAll('figure img')].map(i => [i.complete, i.naturalWidth])"
+            )
             assert len(images) == len(CHARTS) and all(ok and w > 500 for ok, w in images)
             text = page.evaluate("document.title + document.body.innerText")
             assert "工業再配置促進法" in text and "億円" in text
@@ -210,3 +214,52 @@ def test_it_renders_in_chromium_without_missing_glyphs(built, tmp_path):
             assert shot.stat().st_size > 100_000
         finally:
             ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_a_figure_opens_its_source_with_the_crop_in_chromium_offline(built, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    _, wh, _ = built
+    report = wh / "report" / "index.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            network, errors = [], []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(("file:", "data:"))
+                    else (network.append(route.request.url), route.abort())
+                ),
+            )
+            page.goto(report.as_uri())
+            page.wait_for_load_state("load")
+            # p.11 of the deck: 地域新生コンソーシアム研究開発事業, 137.2億円 under 17年度予算 (table policy_tools_2).
+            button = page.locator("#mart-budget_yoy button.src", has_text="137.2")
+            assert button.count() == 1
+            popover = page.locator(f"#{button.get_attribute('popovertarget')}")
+            assert not popover.is_visible()
+            button.click()
+            assert popover.is_visible()
+            text = popover.inner_text()
+            assert "p.11" in text and "policy_tools_2" in text and "137.2億円" in text and "17年度予算" in text
+            crop = popover.locator("img.crop")
+            shown = crop.evaluate(
+                "i => [i.complete, i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width,"
+                " i.getBoundingClientRect().height]"
+            )
+            assert shown[0] and shown[1] > 50 and shown[2] > 50 and shown[3] > 50 and shown[4] > 50, shown
+            inside = crop.evaluate(
+                "i => { const r = i.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+            )
+            assert inside, "the crop is on screen"
+            page.keyboard.press("Escape")
+            assert not popover.is_visible()
+            assert network == [] and errors == [], (network, errors)
+        finally:
+            browser.close()

@@ -14,6 +14,7 @@ from pipelines.lib.report.data import ReportData, read_report_data
 from pipelines.lib.report.fonts import font_face_css, missing_glyphs
 from pipelines.lib.report.html import FONT_FAMILY, ChartImage, page
 from pipelines.lib.report.render import check_glyphs, report_style, to_png, to_svg
+from pipelines.lib.report.sources import ReportSources, render_source_crops
 from pipelines.lib.warehouse import WarehousePaths
 
 REPORT_DIR_NAME = "report"
@@ -22,6 +23,7 @@ TITLE = "産業クラスター計画: マートの図表"
 LEAD = (
     "経済産業省「産業クラスター計画の現状と課題」(2005) から作った DuckDB ウェアハウスの marts を図と表で示す。"
     "表の見出しの [ ] は単位、「—」は値なし (NULL)。"
+    "点線の下線の数値をクリックすると、その出典 (PDF のページ・表・セルと、そこの切り抜き画像) を示す。"
 )
 
 
@@ -35,6 +37,8 @@ class ReportResult:
     run_id: str
     marts: tuple[str, ...]
     charts_png: dict[str, bytes]
+    source_crops: int = 0
+    """Crops of the PDF embedded for the figures' sources (one per source cell, row or block)."""
 
 
 def report_path(paths: WarehousePaths) -> Path:
@@ -74,22 +78,34 @@ def _visible_text(document: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", without_data))
 
 
-def render_page(data: ReportData, charts: list[ChartImage]) -> str:
-    """The page with a font subset covering exactly its characters."""
+def render_page(data: ReportData, charts: list[ChartImage], raw_dir: Path | None = None) -> tuple[str, int]:
+    """The page with a font subset covering exactly its characters, and the number of source crops in it.
+
+    A draft finds the sources the shown figures use; only those are cropped from the PDFs in raw_dir.
+    """
     marts = [data.marts[name] for name in sorted(data.marts)]
-    draft = page(TITLE, LEAD, charts, marts, data.run, font_css="")
+    draft_sources = ReportSources(data.sources, {})
+    draft = page(TITLE, LEAD, charts, marts, data.run, font_css="", sources=draft_sources)
+    crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents)
     chars = sorted(set(_visible_text(draft)))
     missing = missing_glyphs(chars)
     if missing:
         raise ValueError(f"the report font has no glyph for {missing}; they would render as tofu")
-    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_face_css(FONT_FAMILY, chars))
+    sources = ReportSources(data.sources, crops)
+    font_css = font_face_css(FONT_FAMILY, chars)
+    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_css, sources=sources), len(crops)
 
 
-def build_report(paths: WarehousePaths, run_id: str | None = None) -> ReportResult:
-    """Read the published warehouse, draw every chart and table, and replace report/index.html atomically."""
+def build_report(paths: WarehousePaths, run_id: str | None = None, raw_dir: Path | None = None) -> ReportResult:
+    """Read the published warehouse, draw every chart and table, and replace report/index.html atomically.
+
+    With raw_dir, figures' sources show a crop of the PDF they were read from (if it is the file the warehouse
+    read); without, their popovers give the place in words only.
+    """
     data = read_report_data(paths.published, run_id)
     charts, pngs = render_charts(data)
-    document = render_page(data, charts).encode("utf-8")
+    text, crops = render_page(data, charts, raw_dir)
+    document = text.encode("utf-8")
     target = report_path(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -99,5 +115,11 @@ def build_report(paths: WarehousePaths, run_id: str | None = None) -> ReportResu
     finally:
         tmp.unlink(missing_ok=True)
     return ReportResult(
-        target, hashlib.sha256(document).hexdigest(), len(document), data.run.run_id, tuple(sorted(data.marts)), pngs
+        target,
+        hashlib.sha256(document).hexdigest(),
+        len(document),
+        data.run.run_id,
+        tuple(sorted(data.marts)),
+        pngs,
+        crops,
     )

@@ -8,7 +8,7 @@ and descriptions come from the registry (pipelines/lib/schema.py), or from the c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,10 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib.errors import PublishError
+from pipelines.lib.report.sources import resolve_mart_sources
 from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME
+from pipelines.lib.sources import Address, Source
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class ReportData:
     marts: dict[str, MartData]
     cluster_metrics: pd.DataFrame
     run: RunInfo
+    sources: dict[Address, Source] = field(default_factory=dict)
+    """The raw cell, row or block behind each mart row's address (pipelines/lib/report/sources.py)."""
 
     def document_ids(self) -> list[str]:
         """Every document with rows in a mart, sorted."""
@@ -85,7 +89,8 @@ class ReportData:
         metrics = self.cluster_metrics
         if "document_id" in metrics.columns:
             metrics = metrics[metrics["document_id"] == document_id]
-        return ReportData({n: m.for_document(document_id) for n, m in self.marts.items()}, metrics, self.run)
+        marts = {n: m.for_document(document_id) for n, m in self.marts.items()}
+        return ReportData(marts, metrics, self.run, self.sources)
 
 
 def _quote_ident(name: str) -> str:
@@ -150,6 +155,7 @@ def read_report_data(published: Path, run_id: str | None = None) -> ReportData:
             "ORDER BY ALL"
         ).df()
         run = read_run(con, run_id)
+        sources = resolve_mart_sources(con, {n: (tuple(c.name for c in m.columns), m.rows) for n, m in marts.items()})
     finally:
         con.close()
-    return ReportData(marts, metrics, run)
+    return ReportData(marts, metrics, run, sources)

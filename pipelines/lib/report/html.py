@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo
+from pipelines.lib.report.sources import CSS as SOURCE_CSS
+from pipelines.lib.report.sources import HIDDEN_COLUMNS, ReportSources
 
 NULL_TEXT = "—"
 FONT_FAMILY = "ReportGothic"
@@ -74,17 +76,22 @@ def header_cell(col: ColumnInfo) -> str:
     )
 
 
-def mart_table(mart: MartData) -> str:
-    """A mart as an HTML table (every row and column)."""
-    head = "".join(header_cell(c) for c in mart.columns)
+def mart_table(mart: MartData, sources: ReportSources | None = None) -> str:
+    """A mart as an HTML table (every row, every column but the address); a sourced figure opens its source."""
+    names = tuple(c.name for c in mart.columns)
+    shown = [i for i, c in enumerate(mart.columns) if c.name not in HIDDEN_COLUMNS]
+    head = "".join(header_cell(mart.columns[i]) for i in shown)
     body = []
     for row in mart.rows:
         cells = []
-        for col, value in zip(mart.columns, row, strict=True):
+        for i in shown:
+            col, value = mart.columns[i], row[i]
             text = format_value(value)
             cls = "null" if text == NULL_TEXT else ("num" if col.unit else "")
             attr = f' class="{cls}"' if cls else ""
-            cells.append(f"<td{attr}>{html.escape(text)}</td>")
+            source = sources.for_cell(mart.name, col.name, names, row) if sources and text != NULL_TEXT else None
+            content = sources.button(source, text) if sources and source else html.escape(text)
+            cells.append(f"<td{attr}>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="mart" id="mart-{html.escape(mart.name)}" data-mart="{html.escape(mart.name)}">'
@@ -92,12 +99,12 @@ def mart_table(mart: MartData) -> str:
     )
 
 
-def mart_section(mart: MartData) -> str:
+def mart_section(mart: MartData, sources: ReportSources | None = None) -> str:
     """Heading, description, row count and table of one mart."""
     return (
         f'<h3 id="table-{html.escape(mart.name)}">marts.{html.escape(mart.name)}'
         f" <small>({len(mart.rows)} 行)</small></h3>"
-        f'<p class="desc">{html.escape(mart.description)}</p>{mart_table(mart)}'
+        f'<p class="desc">{html.escape(mart.description)}</p>{mart_table(mart, sources)}'
     )
 
 
@@ -169,7 +176,13 @@ def page_text(parts: Iterable[str]) -> str:
 
 
 def page(
-    title: str, lead: str, charts: Sequence[ChartImage], marts: Sequence[MartData], run: RunInfo, font_css: str
+    title: str,
+    lead: str,
+    charts: Sequence[ChartImage],
+    marts: Sequence[MartData],
+    run: RunInfo,
+    font_css: str,
+    sources: ReportSources | None = None,
 ) -> str:
     """The whole HTML document."""
     charted = {c.mart for c in charts}
@@ -185,18 +198,21 @@ def page(
     for chart in charts:
         section = f"<section><h2>{html.escape(chart.title)}</h2>{chart_figure(chart)}"
         if chart.mart in by_name:
-            section += mart_section(by_name[chart.mart])
+            section += mart_section(by_name[chart.mart], sources)
         sections.append(section + "</section>")
     others = [m for m in marts if m.name not in charted]
     if others:
-        sections.append("<section><h2>その他のマート (other marts)</h2>" + "".join(mart_section(m) for m in others))
+        sections.append(
+            "<section><h2>その他のマート (other marts)</h2>" + "".join(mart_section(m, sources) for m in others)
+        )
         sections[-1] += "</section>"
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{font_css}\n{CSS}</style></head><body>"
+        f"<title>{html.escape(title)}</title><style>{font_css}\n{CSS}{SOURCE_CSS}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><p class="lead">{html.escape(lead)}</p><nav><ul>{nav}</ul></nav>'
         + "".join(sections)
+        + (f'<div id="sources">{sources.popovers()}</div>' if sources and sources.used else "")
         + footer(run)
         + "</body></html>\n"
     )

@@ -25,7 +25,12 @@ SELECT
             THEN (cur.amount_oku_yen - prev.amount_oku_yen)::DOUBLE / prev.amount_oku_yen::DOUBLE * 100
     END AS change_pct,
     cur.is_new,
-    cur.is_total
+    cur.is_total,
+    -- Where the current-year amount was printed.
+    cur.source_page,
+    cur.source_table_id,
+    cur.source_row,
+    cur.source_col
 FROM staging.budget_items AS cur
 JOIN years AS y ON y.document_id = cur.document_id AND y.fiscal_year = cur.fiscal_year
 LEFT JOIN prev_years AS py ON py.document_id = cur.document_id

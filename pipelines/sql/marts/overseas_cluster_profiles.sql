@@ -26,7 +26,12 @@ SELECT
     coalesce(
         list(DISTINCT m.as_of_year ORDER BY m.as_of_year) FILTER (WHERE m.as_of_year IS NOT NULL),
         []::INTEGER[]
-    ) AS as_of_years
+    ) AS as_of_years,
+    -- Where the cluster's row was printed (its figures are cells of that row: staging.cluster_metrics).
+    c.source_page,
+    c.source_table_id,
+    c.source_row,
+    c.source_col
 FROM staging.overseas_clusters AS c
 LEFT JOIN staging.cluster_metrics AS m
     ON m.document_id = c.document_id AND m.cluster_id = c.cluster_id

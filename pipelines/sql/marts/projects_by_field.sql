@@ -1,3 +1,3 @@
 -- Cluster projects of the plan by field and bureau region.
-SELECT DISTINCT document_id, field, region, project_name
+SELECT DISTINCT document_id, field, region, project_name, source_page, source_table_id, source_row, source_col
 FROM staging.cluster_projects
