@@ -34,12 +34,14 @@ def staging_cells_sql() -> str:
         spec = st.spec
         key = [k for k in spec.key if k != "document_id"]
         excluded = ", ".join(_ident(c) for c in ("document_id", *key, *PROVENANCE_COLUMNS) if c in spec.column_names)
+        kept = ", ".join(f"{_ident(c)} AS src_{c.removeprefix('source_')}" for c in PROVENANCE_COLUMNS)
+        src = ", ".join(f"src_{c.removeprefix('source_')}" for c in PROVENANCE_COLUMNS)
         parts.append(
             f"SELECT '{spec.qualified}' AS tbl, * FROM (\n"
-            f"        SELECT document_id, concat_ws(' | ', {', '.join(_ident(k) for k in key)}) AS row_key,\n"
+            f"        SELECT document_id, concat_ws(' | ', {', '.join(_ident(k) for k in key)}) AS row_key, {kept},\n"
             f"            COLUMNS(* EXCLUDE ({excluded}))::VARCHAR\n"
             f"        FROM {spec.qualified}\n"
-            "    ) UNPIVOT INCLUDE NULLS (val FOR col IN (COLUMNS(* EXCLUDE (document_id, row_key))))"
+            f"    ) UNPIVOT INCLUDE NULLS (val FOR col IN (COLUMNS(* EXCLUDE (document_id, row_key, {src}))))"
         )
     return "\n    UNION ALL BY NAME\n    ".join(parts)
 

@@ -37,6 +37,8 @@ SOURCED_COLUMNS: dict[str, tuple[str, ...]] = {
     "overseas_cluster_profiles": ("population", "workforce", "employees", "area_km2", "companies"),
     "cluster_networks": ("companies", "universities_research", "municipalities", "financial_institutions"),
     "projects_by_field": ("project_name",),
+    "policy_timeline": ("start_year", "end_year"),
+    "edition_changes": ("new_value",),
 }
 """Per mart, the columns whose values the row's address is the source of."""
 

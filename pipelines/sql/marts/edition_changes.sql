@@ -24,11 +24,11 @@ cells AS (
     -- @generated: staging_cells
 ),
 newer AS (
-    SELECT p.document_id, p.prev_document_id, c.tbl, c.row_key, c.col, c.val
+    SELECT p.document_id, p.prev_document_id, c.*  EXCLUDE (document_id)
     FROM pairs AS p JOIN cells AS c ON c.document_id = p.document_id
 ),
 older AS (
-    SELECT p.document_id, p.prev_document_id, c.tbl, c.row_key, c.col, c.val
+    SELECT p.document_id, p.prev_document_id, c.* EXCLUDE (document_id)
     FROM pairs AS p JOIN cells AS c ON c.document_id = p.prev_document_id
 )
 SELECT
@@ -39,7 +39,12 @@ SELECT
     coalesce(n.row_key, o.row_key) AS "key",
     coalesce(n.col, o.col) AS "column",
     o.val AS old_value,
-    n.val AS new_value
+    n.val AS new_value,
+    -- The address of the newer value in document_id; a removed row has none there.
+    n.src_page AS source_page,
+    n.src_table_id AS source_table_id,
+    n.src_row AS source_row,
+    n.src_col AS source_col
 FROM newer AS n
 FULL OUTER JOIN older AS o
     ON n.document_id = o.document_id AND n.tbl = o.tbl AND n.row_key = o.row_key AND n.col = o.col
