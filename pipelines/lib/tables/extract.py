@@ -86,6 +86,13 @@ def _classify_family(file_name: str, page: int, title: str, grid: Grid) -> Table
     return None
 
 
+def header_fits(grid: Grid) -> bool:
+    """False when a family would claim the grid by its header and find it changed: the grid is then in doubt."""
+    rows = grid.rows()
+    scores = [fam.header_score(rows) for fam in TABLE_FAMILIES]
+    return any(s == 1.0 for s in scores) or all(s < _HEADER_MISMATCH_SCORE for s in scores)
+
+
 def _safe_id(fam: TableFamily, title: str, rows: list[list[str]]) -> str:
     try:
         return fam.make_id(title, rows)
@@ -235,7 +242,7 @@ def _extract_page(
 ) -> None:
     where = f"{file_name}, page {page.page_number}"
     check_no_lost_glyphs("".join(c["text"] for c in page.chars), where)
-    grids = find_grids(page)
+    grids = find_grids(page, fits=header_fits)
     title = page_title(page, grids)
     claimed: list[Grid] = []
     for grid in grids:
