@@ -47,7 +47,10 @@ EDGE_SOURCES: tuple[str, ...] = (
 )
 GLYPH_SIZED = 1.5  # em: a shape no larger than this either way is a glyph (or part of one), never a rule
 TITLE_MIN_RATIO = 1.2  # a slide title is set at least this much larger than the page's body text
-FOOTER_FRACTION = 0.935  # the page number sits in the bottom 6.5% of the page
+# Fractions of the slide's extent (its text from top to bottom, not the paper: a slide printed on A4 may sit
+# in the middle of the sheet): the title is in the top fifth, the page number in the bottom 6.5%.
+TITLE_ZONE = 0.2
+FOOTER_ZONE = 0.065
 _BASELINE_TOLERANCE = 0.3  # em: glyphs whose baselines differ by less share a line
 _MID_HEIGHT = 0.35  # em above the baseline: the middle of a glyph, whatever ascent/descent the font claims
 
@@ -205,7 +208,9 @@ def join_lines(lines: Sequence[TextLine], right_edge: float) -> str:
 
 
 def _title_lines(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
-    top = [ln for ln in text_lines(page, (0, 0, page.width, page.height * 0.2)) if not _inside(ln.bbox, grids)]
+    first, last = _text_extent(page)
+    zone = (0, first, page.width, first + TITLE_ZONE * (last - first))
+    top = [ln for ln in text_lines(page, zone) if not _inside(ln.bbox, grids)]
     biggest = max((ln.size for ln in top), default=0.0)
     if not top or biggest < TITLE_MIN_RATIO * _body_size(page):
         return []
@@ -215,6 +220,14 @@ def _title_lines(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
 def page_title(page: Page, grids: Sequence[Grid] = ()) -> str:
     """The slide title: the line(s) in the largest type at the top of the page, outside any table."""
     return "".join(ln.text for ln in _title_lines(page, grids))
+
+
+def _text_extent(page: Page) -> tuple[float, float]:
+    """Top of the page's highest glyph and bottom of its lowest: where the slide's content sits on the sheet."""
+    chars = _chars(page)
+    if not chars:
+        return 0.0, float(page.height)
+    return min(c["top"] for c in chars), max(c["bottom"] for c in chars)
 
 
 def _body_size(page: Page) -> float:
@@ -251,7 +264,10 @@ def find_grids(page: Page, fits: GridCheck | None = None) -> list[Grid]:
     """
     grids: list[Grid] = []
     source = EDGE_SOURCES[0] if outlines_text(page) else "default"
-    for table in page.find_tables(edge_settings(page, source)):
+    settings = edge_settings(page, source)
+    if settings is None:  # nothing but glyph-sized shapes on the page: no rules, no tables
+        return []
+    for table in page.find_tables(settings):
         grid = _grid(page, table.cells, tuple(table.bbox), source)
         if grid is None:
             continue
@@ -365,13 +381,17 @@ def outlines_text(page: Page) -> bool:
     return False
 
 
-def edge_settings(page: Page, source: str, bbox: BBox | None = None) -> dict[str, Any]:
-    """pdfplumber table settings for one edge source, sized to the body text of bbox (or the page)."""
+def edge_settings(page: Page, source: str, bbox: BBox | None = None) -> dict[str, Any] | None:
+    """pdfplumber table settings for one edge source, sized to the body text of bbox (or the page).
+
+    None when the source has nothing to offer there (an explicit source needs two shapes at least)."""
     chars = _chars(page) if bbox is None else _within(_chars(page), bbox)
     body = max(_body(chars), 1.0)
     explicit = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
     if source == "shapes larger than a glyph":
         shapes = [o for o in (*page.rects, *page.curves, *page.lines) if not _glyph_sized(o, body)]
+        if len(shapes) < 2:
+            return None
         return {**TABLE_SETTINGS, **explicit, "explicit_vertical_lines": shapes, "explicit_horizontal_lines": shapes}
     if source == "edges longer than a glyph":
         return {**TABLE_SETTINGS, "edge_min_length_prefilter": body}
@@ -381,6 +401,8 @@ def edge_settings(page: Page, source: str, bbox: BBox | None = None) -> dict[str
         return {**TABLE_SETTINGS, "snap_tolerance": 1, "join_tolerance": 1, "intersection_tolerance": 1}
     if source == "filled rects only":
         rects = [r for r in page.rects if r.get("fill") and min(r["width"], r["height"]) > body]
+        if len(rects) < 2:
+            return None
         return {**TABLE_SETTINGS, **explicit, "explicit_vertical_lines": rects, "explicit_horizontal_lines": rects}
     return dict(TABLE_SETTINGS)
 
@@ -392,7 +414,10 @@ def _better_grid(page: Page, doubtful: Grid, fits: GridCheck | None) -> Grid | N
     for name in EDGE_SOURCES:
         if name == doubtful.edge_source:
             continue
-        tables = region.find_tables(edge_settings(page, name, doubtful.bbox))
+        settings = edge_settings(page, name, doubtful.bbox)
+        if settings is None:
+            continue
+        tables = region.find_tables(settings)
         best = max(tables, key=lambda t: _overlap(tuple(t.bbox), doubtful.bbox), default=None)
         if best is None or _overlap(tuple(best.bbox), doubtful.bbox) < 0.5:
             continue
@@ -416,10 +441,12 @@ def lines_outside(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
     """Body text lines that are not inside any grid, without the title and the page number."""
     out = []
     title = {ln.bbox for ln in _title_lines(page, grids)}
+    first, last = _text_extent(page)
+    footer_top = last - FOOTER_ZONE * (last - first)
     for ln in text_lines(page):
         if ln.bbox in title:
             continue
-        if ln.bbox[1] >= FOOTER_FRACTION * page.height and ln.text.isdigit():
+        if ln.bbox[1] >= footer_top and ln.text.isdigit():
             continue
         if _inside(ln.bbox, grids):
             continue

@@ -26,8 +26,9 @@ _KEEP_SPACE_AFTER = set(",.;:")
 _WORD_GAP = 0.2  # a gap wider than this fraction of the font size separates words
 _MAX_SPACE = 0.6  # wider gaps (in em) are layout (columns, tabs), not spacing between characters
 _FIT_MARGIN = 0.05  # em: a segment "fits" only with this much to spare (producers round positions)
-# Characters that may not end a line (行末禁則): opening brackets stay with what follows.
-NO_LINE_END = set("([{（「『【〔〈《")
+# Characters that may not end a line (行末禁則): opening brackets stay with what follows, and so do prefixes
+# of what follows (UAX #14 class PR: `+ケンブリッジ`, `¥100`), which no line breaker separates from it.
+NO_LINE_END = set("([{（「『【〔〈《") | set("+＋$＄¥￥£€#＃\\")
 
 
 def is_wide(ch: str) -> bool:

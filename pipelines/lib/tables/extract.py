@@ -108,7 +108,8 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
     out: list[Annotation] = []
     above = [ln for ln in lines if above_limit <= ln.bbox[1] and ln.bbox[3] <= grid.bbox[1]]
     below = [ln for ln in lines if grid.bbox[3] <= ln.bbox[1] < below_limit]
-    right_edge = max([grid.bbox[2], *(ln.bbox[2] for ln in above + below)]) - grid.padding
+    # The text box of these lines reaches as far as their widest line; only without lines, the table's edge.
+    right_edge = max((ln.bbox[2] for ln in above + below), default=grid.bbox[2] - grid.padding)
     for text, _ in paragraphs(above, right_edge):
         if text.startswith("・"):
             out.append(Annotation("lead", len(out), None, text))
