@@ -370,13 +370,18 @@ def _glyph_sized(obj: dict[str, Any], body: float) -> bool:
 def outlines_text(page: Page) -> bool:
     """True when the page draws glyph-sized shapes over its characters: a producer drew (bold) text as
     outlines as well as text, and those shapes are no rules of any table."""
-    chars = _chars(page)
+    chars = sorted(_chars(page), key=lambda c: c["x0"])
+    if not chars:
+        return False
     body = _body(chars)
+    starts = [c["x0"] for c in chars]
+    widest = max(c["x1"] - c["x0"] for c in chars)
     for obj in (*page.rects, *page.curves):
         if not _glyph_sized(obj, body):
             continue
         x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
-        if any(c["x0"] < x1 and x0 < c["x1"] and c["top"] < bottom and top < c["bottom"] for c in chars):
+        near = chars[bisect.bisect_left(starts, x0 - widest) : bisect.bisect_left(starts, x1)]
+        if any(x0 < c["x1"] and c["top"] < bottom and top < c["bottom"] for c in near):
             return True
     return False
 
