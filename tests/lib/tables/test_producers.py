@@ -5,6 +5,7 @@ hand-written fixtures in test_extract_grids.py, so equality here means every cop
 """
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 
 from pipelines.lib.errors import TableHeaderError
@@ -74,6 +75,23 @@ def test_cairo_grids_come_from_shapes_larger_than_a_glyph(extractions):
     # the first column rule is where the slide draws it (x≈105 of 720), not where cairo's fills snap (x≈122)
     first_rule = min(c.bbox[2] for c in policies.grid.cells if c.col == 0)
     assert 104 < first_rule < 106
+
+
+def test_the_grid_check_alone_recovers_cairos_tables(copies, deck_extraction, tmp_path, monkeypatch):
+    """Even without telling outlined glyphs from rules, the grids that cut text (page 6) or whose header a
+    family finds changed (page 7, 区分 and 性格 in one cell) are replaced by another edge source's grid."""
+    src = pdfium.PdfDocument(str(copies["cairo"]))
+    excerpt = pdfium.PdfDocument.new()
+    excerpt.import_pages(src, [5, 6])
+    path = tmp_path / "cairo_pages_6_7.pdf"
+    excerpt.save(str(path))
+    monkeypatch.setattr(layout, "outlines_text", lambda page: False)
+    got = {t.table_id: t for t in extract_document(path).tables}
+    bundled = {t.table_id: t for t in deck_extraction.tables}
+    assert sorted(got) == ["foreign_policies", "policy_shift"]
+    for table_id, table in got.items():
+        assert table.grid.edge_source != "default" and table.grid.cuts == 0, table_id
+        assert table.grid.rows() == bundled[table_id].grid.rows(), table_id
 
 
 def test_a_grid_no_edge_source_fits_names_table_page_and_header(copies, monkeypatch):
