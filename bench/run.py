@@ -245,10 +245,17 @@ def machine() -> str:
 
 
 def extraction() -> dict[str, dict[str, float]]:
-    ours()  # warm imports and font caches once, outside the timings
-    pdfplumber_floor()
-    pdfium_text()
-    return {"ours": timed(ours), "floor": timed(pdfplumber_floor), "pdfium": timed(pdfium_text)}
+    """Ours and the floors, run in turn RUNS times, so drift on a shared machine hits each of them alike."""
+    runs: dict[str, Callable[[], object]] = {"ours": ours, "floor": pdfplumber_floor, "pdfium": pdfium_text}
+    for fn in runs.values():
+        fn()  # warm imports and font caches once, outside the timings
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(RUNS):
+        for name, fn in runs.items():
+            t = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - t)
+    return {name: stats(s) for name, s in samples.items()}
 
 
 MEASURE: dict[str, Callable[[], object]] = {

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -22,8 +24,11 @@ NO_LINE_START = set(
 )
 _KEEP_SPACE_AFTER = set(",.;:")
 _WORD_GAP = 0.2  # a gap wider than this fraction of the font size separates words
-# Characters that may not end a line (行末禁則): opening brackets stay with what follows.
-NO_LINE_END = set("([{（「『【〔〈《")
+_MAX_SPACE = 0.6  # wider gaps (in em) are layout (columns, tabs), not spacing between characters
+_FIT_MARGIN = 0.05  # em: a segment "fits" only with this much to spare (producers round positions)
+# Characters that may not end a line (行末禁則): opening brackets stay with what follows, and so do prefixes
+# of what follows (UAX #14 class PR: `+ケンブリッジ`, `¥100`), which no line breaker separates from it.
+NO_LINE_END = set("([{（「『【〔〈《") | set("+＋$＄¥￥£€#＃\\")
 
 
 def is_wide(ch: str) -> bool:
@@ -92,35 +97,104 @@ def line_text(chars: Sequence[dict[str, Any]]) -> str:
     return strip_cjk_spaces("".join(pieces)).strip()
 
 
+@dataclass(frozen=True)
+class Spacing:
+    """How a document spaces its text, measured from its own glyphs, in em (fractions of the font size).
+
+    Typesetters differ: LibreOffice puts an autospace of about a quarter em between Latin and Japanese
+    characters, a browser or cairo puts none; fonts have their own space width. A wrap decision that
+    needs these takes them from the document, never from one producer's habits.
+    """
+
+    autospace: float = 0.0  # gap between a Latin and a Japanese character with no space between them
+    word_space: float = 0.25  # width of the space between two Latin words (used only without evidence)
+
+
+NO_EVIDENCE = Spacing()  # for text whose page gives no measurements
+
+
+def _em(ch: dict[str, Any]) -> float:
+    return float(ch.get("size") or 10) or 10.0
+
+
+def measure_spacing(lines: Iterable[Sequence[dict[str, Any]]], space_widths: Iterable[float] = ()) -> Spacing:
+    """The document's autospace and word space, from the gaps between neighbouring glyphs on its lines.
+
+    `space_widths` are the widths (in em) of space glyphs the PDF draws, where it draws them.
+    """
+    mixed: list[float] = []
+    words: list[float] = list(space_widths)
+    for chars in lines:
+        for a, b in itertools.pairwise(chars):
+            gap = (b["x0"] - a["x1"]) / _em(b)
+            if gap < -0.05 or gap > _MAX_SPACE:
+                continue
+            wide_a, wide_b = is_wide(a["text"]), is_wide(b["text"])
+            if wide_a != wide_b:
+                mixed.append(max(gap, 0.0))
+            elif not wide_a and gap > _WORD_GAP:
+                words.append(gap)
+    return Spacing(
+        autospace=statistics.median(mixed) if mixed else 0.0,
+        word_space=statistics.median(words) if words else Spacing.word_space,
+    )
+
+
+def _glued(prev: str, t: str) -> bool:
+    """True when no line may break between two characters (JIS X 4051 禁則, or inside a Latin word)."""
+    return t in NO_LINE_START or prev in NO_LINE_END or (not is_wide(t) and not is_wide(prev))
+
+
 def leading_segment_width(chars: Sequence[dict[str, Any]]) -> float:
-    """Width a line's first unbreakable segment needs: a Latin word, or a character plus what must stay with it."""
+    """Width a line's first unbreakable segment needs: a Latin word, or a character plus what must stay with it.
+
+    Measured from the glyphs as placed (their own advances, and any autospace inside the segment).
+    A Latin word ends at a space; a Japanese character ends a segment unless 禁則 glues the next one to it.
+    """
     if not chars:
         return 0.0
     end = chars[0]["x1"]
-    prev = chars[0]["text"]
-    last_x1 = chars[0]["x1"]
-    for ch in chars[1:]:
-        t = ch["text"]
-        if t.isspace() or ch["x0"] - last_x1 > _WORD_GAP * float(ch.get("size") or 10):
+    for a, b in itertools.pairwise(chars):
+        t, prev = b["text"], a["text"]
+        if t.isspace():
             break
-        last_x1 = ch["x1"]
-        glued = t in NO_LINE_START or prev in NO_LINE_END or (not is_wide(t) and not is_wide(prev))
-        if not glued:
+        latin_pair = not is_wide(t) and not is_wide(prev)
+        if latin_pair and b["x0"] - a["x1"] > _WORD_GAP * _em(b):
+            break  # a space between Latin words is a break opportunity
+        if not _glued(prev, t):
             break
-        end = ch["x1"]
-        prev = t
+        end = b["x1"]
     return float(end - chars[0]["x0"])
 
 
+def separator_width(last: dict[str, Any], first: dict[str, Any], spacing: Spacing) -> float:
+    """What the typesetter puts between a line's last character and the next segment if they share a line."""
+    a, b = last["text"], first["text"]
+    wide_a, wide_b = is_wide(a), is_wide(b)
+    if wide_a and wide_b:
+        return 0.0
+    if wide_a != wide_b:
+        return spacing.autospace * _em(first)
+    if a in "-/" or a in NO_LINE_END or b in NO_LINE_START:
+        return 0.0
+    return spacing.word_space * _em(first)
+
+
 def is_soft_wrap(
-    prev: Sequence[dict[str, Any]], nxt: Sequence[dict[str, Any]], right_edge: float, tolerance: float = 1.0
+    prev: Sequence[dict[str, Any]],
+    nxt: Sequence[dict[str, Any]],
+    right_edge: float,
+    spacing: Spacing = NO_EVIDENCE,
 ) -> bool:
-    """True when the break between two lines is a soft wrap: the next line's first segment did not fit."""
+    """True when the break between two lines is a soft wrap: the next line's first segment did not fit.
+
+    A line that ends with room left for the next line's first segment (and the separator the document
+    puts before it) is a real break: the typesetter would have placed the segment there. A small margin
+    (a twentieth of an em) absorbs rounding of positions by the producer.
+    """
     room = right_edge - prev[-1]["x1"]
-    # Latin words need a space; a Latin/Japanese boundary gets the typesetter's autospace; kanji need nothing.
-    both_wide = is_wide(prev[-1]["text"]) and is_wide(nxt[0]["text"])
-    space = 0.0 if both_wide else 0.3 * float(nxt[0]["size"])
-    return leading_segment_width(nxt) + space > room - tolerance
+    needed = leading_segment_width(nxt) + separator_width(prev[-1], nxt[0], spacing)
+    return needed > room - _FIT_MARGIN * _em(nxt[0])
 
 
 def glue(left: str, right: str) -> str:
@@ -130,7 +204,9 @@ def glue(left: str, right: str) -> str:
     return left + right
 
 
-def join_wrapped_lines(lines: Sequence[Sequence[dict[str, Any]]], right_edge: float) -> str:
+def join_wrapped_lines(
+    lines: Sequence[Sequence[dict[str, Any]]], right_edge: float, spacing: Spacing = NO_EVIDENCE
+) -> str:
     """Join the visual lines of one cell: soft wraps are joined, real breaks kept as `\n`.
 
     A line break is a soft wrap when the next line's first unbreakable segment would not have fitted
@@ -142,5 +218,5 @@ def join_wrapped_lines(lines: Sequence[Sequence[dict[str, Any]]], right_edge: fl
     out = line_text(lines[0])
     for prev, nxt in itertools.pairwise(lines):
         text = line_text(nxt)
-        out = glue(out, text) if is_soft_wrap(prev, nxt, right_edge) else f"{out}\n{text}"
+        out = glue(out, text) if is_soft_wrap(prev, nxt, right_edge, spacing) else f"{out}\n{text}"
     return out

@@ -94,6 +94,13 @@ def _classify_family(file_name: str, page: int, title: str, grid: Grid) -> Table
     return None
 
 
+def header_fits(grid: Grid) -> bool:
+    """False when a family would claim the grid by its header and find it changed: the grid is then in doubt."""
+    rows = grid.rows()
+    scores = [fam.header_score(rows) for fam in TABLE_FAMILIES]
+    return any(s == 1.0 for s in scores) or all(s < _HEADER_MISMATCH_SCORE for s in scores)
+
+
 def _safe_id(fam: TableFamily, title: str, rows: list[list[str]]) -> str:
     try:
         return fam.make_id(title, rows)
@@ -109,7 +116,8 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
     out: list[Annotation] = []
     above = [ln for ln in lines if above_limit <= ln.bbox[1] and ln.bbox[3] <= grid.bbox[1]]
     below = [ln for ln in lines if grid.bbox[3] <= ln.bbox[1] < below_limit]
-    right_edge = max([grid.bbox[2], *(ln.bbox[2] for ln in above + below)]) - grid.padding
+    # The text box of these lines reaches as far as their widest line; only without lines, the table's edge.
+    right_edge = max((ln.bbox[2] for ln in above + below), default=grid.bbox[2] - grid.padding)
     for text, _ in paragraphs(above, right_edge):
         if text.startswith("・"):
             out.append(Annotation("lead", len(out), None, text))
@@ -243,7 +251,7 @@ def _extract_page(
 ) -> None:
     where = f"{file_name}, page {page.page_number}"
     check_no_lost_glyphs("".join(c["text"] for c in page.chars), where)
-    grids = find_grids(page)
+    grids = find_grids(page, fits=header_fits)
     title = page_title(page, grids)
     claimed: list[Grid] = []
     for grid in grids:

@@ -72,8 +72,8 @@ def test_changed_header_names_table_page_and_header(monkeypatch, deck_path):
 
     real = layout.find_grids
 
-    def renamed(page):
-        grids = real(page)
+    def renamed(page, **kwargs):
+        grids = real(page, **kwargs)
         for g in grids:
             for i, c in enumerate(g.cells):
                 if c.text == "施策名":

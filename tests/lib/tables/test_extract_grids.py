@@ -13,7 +13,12 @@ FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 # (e.g. `オースチン` / `(テキサス州)`, where the parenthesis would not have fitted either way), or whether the
 # 1.9 pt autospace after an ASCII colon is a space. Every character must still match; only line breaks
 # and spaces are compared loosely here. See tests/fixtures/grids/README.md.
+# ソフィア・アンティボリス's 主な分野 (overseas_clusters_2, 3, 2) lists two fields, 情報関連 and 環境・生命科学など,
+# but on this slide 情報関連 fills its line: 8.3 pt are left and 環 needs 9.0 pt, exactly as 医薬バイ / オ in the
+# same column, which is one word. No rule by what the slide shows can tell these two breaks apart here; a
+# producer whose line leaves room (another font or cell width) shows the break, and it is kept there.
 LAYOUT_AMBIGUOUS = {
+    ("overseas_clusters_2", 3, 2),
     ("overseas_clusters_1", 2, 1),
     ("overseas_clusters_1", 2, 5),
     ("overseas_clusters_1", 3, 5),
@@ -21,7 +26,6 @@ LAYOUT_AMBIGUOUS = {
     ("overseas_clusters_1", 5, 4),
     ("overseas_clusters_2", 1, 3),
     ("overseas_clusters_2", 2, 4),
-    ("foreign_policies", 2, 1),
     *{(f"field_strategy_{f}", 2, 0) for f in ("manufacturing", "bio", "it", "environment")},
 }
 
