@@ -483,6 +483,7 @@ MARTS: tuple[Table, ...] = (
                 "DOUBLE",
                 "oku_yen as a percent of total_oku_yen (the slides list only some programs)",
             ),
+            *mart_provenance("the plan's total (total_oku_yen)"),
         ),
         key=("document_id", "fiscal_year", "section"),
     ),

@@ -38,6 +38,7 @@ SOURCED_COLUMNS: dict[str, tuple[str, ...]] = {
     "cluster_networks": ("companies", "universities_research", "municipalities", "financial_institutions"),
     "projects_by_field": ("project_name",),
     "policy_timeline": ("start_year", "end_year"),
+    "budget_by_section": ("total_oku_yen",),
     "edition_changes": ("new_value",),
 }
 """Per mart, the columns whose values the row's address is the source of."""

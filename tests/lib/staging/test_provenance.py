@@ -5,17 +5,37 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import table
 from pipelines.lib.staging.provenance import unresolved_rows
+from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.tables.extract import extract_document
 from pipelines.lib.warehouse import write_table
+
+
+def test_every_mart_carries_the_address_of_its_figures():
+    from pipelines.lib.report.sources import SOURCED_COLUMNS
+    from pipelines.lib.schema import MARTS
+
+    for mart in MARTS:
+        assert {"source_page", "source_table_id", "source_row", "source_col"} <= set(mart.column_names), mart.name
+        assert set(SOURCED_COLUMNS.get(mart.name, ())) <= set(mart.column_names), mart.name
+    assert sorted(SOURCED_COLUMNS) == sorted(m.name for m in MARTS)  # the report opens a source in every mart
+
 
 DOC = "meti_cluster_seminar_2005"
 WITH_RAW_TEXT = [st for st in STAGING if "raw_text" in st.spec.column_names]
 
 
+REV1 = PROJECT_ROOT.parent / "shared" / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
+
+
 @pytest.fixture(scope="module")
-def con(raw_layer):
+def con(deck_extraction):
+    """The bundled deck and, where ../shared/editions is beside the project, the revised edition."""
+    extractions = [deck_extraction] + ([extract_document(REV1)] if REV1.exists() else [])
+    raw_layer = RawLayer.from_extractions(extractions)
     con = duckdb.connect()
     for name in ("documents", "tables", "table_cells", "table_annotations", "text_blocks"):
         write_table(con, table(f"raw.{name}"), getattr(raw_layer, name))
@@ -28,6 +48,8 @@ def con(raw_layer):
 @pytest.mark.parametrize("name", [st.name for st in WITH_RAW_TEXT])
 def test_every_row_of_the_deck_resolves_to_its_source(con, name):
     assert unresolved_rows(con, table(f"staging.{name}"), DOC) == []
+    if REV1.exists():
+        assert unresolved_rows(con, table(f"staging.{name}"), REV1.stem) == []
     addressed = con.execute(f"select count(*) from staging.{name} where source_row is not null").fetchall()[0][0]
     if name != "cluster_projects":  # its entries are 注 lines printed with the table: no cell address
         assert addressed > 0
