@@ -170,11 +170,12 @@ def write_exports(con: duckdb.DuckDBPyConnection, specs: Sequence[Table], out_di
     write_workbook(con, specs, workbook)
     written[workbook.name] = workbook
     for path in written.values():
-        _fsync(path)
+        fsync_file(path)
     return written
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush a written file to disk before it is renamed into place."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

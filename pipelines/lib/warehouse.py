@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib.errors import PublishError
-from pipelines.lib.exports import write_exports
+from pipelines.lib.exports import fsync_file, write_exports
 from pipelines.lib.schema import TABLES, Table, table
 
 PUBLISHED_NAME = "clusters.duckdb"
@@ -265,7 +265,7 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
                 out.execute("CHECKPOINT")
             finally:
                 out.close()
-            _fsync(tmp_db)
+            fsync_file(tmp_db)
             paths.exports.mkdir(parents=True, exist_ok=True)
             for name, target in exported.items():
                 os.replace(target, paths.exports / name)
@@ -335,14 +335,6 @@ def comment_runs(con: duckdb.DuckDBPyConnection) -> None:
         "packages": "JSON map of key package versions",
     }.items():
         con.execute(f"COMMENT ON COLUMN meta.runs.{name} IS {_quote(text)}")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def clean_stale_temp_files(paths: WarehousePaths) -> list[Path]:
