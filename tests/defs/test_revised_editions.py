@@ -171,6 +171,9 @@ def test_the_report_shows_what_changed_between_editions(both):
     section = page[page.index('id="edition-changes"') : page.index("</section>", page.index('id="edition-changes"'))]
     for text in ("571億円", "568億円", "約72万人", "staging.overseas_clusters", REV):
         assert text in section
+    changes = page[page.index('id="mart-edition_changes"') :]
+    changes = changes[: changes.index("</table>")]
+    assert 'class="src"' in changes  # a new value opens the cell it was printed in
 
 
 @needs_rev1
