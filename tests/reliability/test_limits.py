@@ -86,3 +86,17 @@ def test_limits_are_configurable_and_stop_the_refresh(site, slow_pdf):
     assert not result.success
     assert any("huge.pdf: has 30 pages, over the limit of 29" in m for m in failure_messages(result))
     assert site.hashes() == before
+
+
+@pytest.mark.timeout(60, method="thread")
+def test_page_time_limit_works_when_the_process_blocked_sigalrm(slow_pdf):
+    # A host process or library may block SIGALRM; the limit unblocks it for the page and restores the mask.
+    import signal
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        with pytest.raises(SourceDocumentError, match="per-page time limit"):
+            extract_document(slow_pdf, page_timeout_s=0.5)
+        assert signal.SIGALRM in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

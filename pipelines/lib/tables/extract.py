@@ -163,7 +163,9 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
     a page that would hang pdfplumber stops at the limit. Elsewhere (a worker thread, or no setitimer)
     signals cannot be used; the fallback checks the elapsed time after the page and raises then, so a
     slow page is still reported but a truly endless one is not interrupted. An ITIMER_REAL armed by the
-    caller is put back afterwards with its remaining time.
+    caller is put back afterwards with its remaining time. SIGALRM is unblocked for the page (a host process,
+    a test runner or a library may have blocked it, which would let a hanging page run on) and the caller's
+    signal mask is restored afterwards.
     """
     if not seconds or seconds <= 0:
         yield
@@ -181,6 +183,7 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
         raise _PageTimeout
 
     previous_handler = signal.signal(signal.SIGALRM, _alarm)
+    previous_mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
     previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
@@ -188,6 +191,7 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
         raise SourceDocumentError(file_name, f"stopped after {seconds:g} s, {reason}", page=page) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         signal.signal(signal.SIGALRM, previous_handler)
         if previous_delay:
             remaining = max(previous_delay - (time.monotonic() - started), 0.001)
