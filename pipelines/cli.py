@@ -13,11 +13,16 @@ page, table, cell, header, text, bbox), with a PNG crop of that region per row i
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.defs.resources import PipelineSettings
+from pipelines.progress import ProgressView, file_logger, progress_logger, step_stages
+
+LOG_NAME = "refresh.log"
+"""The last refresh's full Dagster event log, in the warehouse's .build/ folder."""
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
@@ -43,23 +48,56 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return messages + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
-def refresh() -> int:
-    """Materialize every asset and publish; returns the process exit code."""
+def _indent(message: str, first: str, rest: str = "       ") -> str:
+    return first + message.replace("\n", "\n" + rest)
+
+
+def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, ProgressView]:
+    """refresh_job in this process; the terminal gets the progress view, the log file every event."""
     from pipelines.definitions import defs
 
-    instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("refresh_job")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    view = ProgressView(step_stages(defs))
+    loggers = {"progress": progress_logger(view), "file": file_logger(log_path)}
+    if verbose:
+        loggers["console"] = dg.colored_console_logger
+    job = defs.resolve_job_def("refresh_job").with_logger_defs(loggers)
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {name: {} for name in loggers}},
+    )
+    view.finish()
+    return result, view
+
+
+def refresh(verbose: bool = False) -> int:
+    """Materialize every asset and publish; returns the process exit code."""
+    paths = PipelineSettings().warehouse()
+    log_path = paths.build_dir / LOG_NAME
+    try:
+        result, view = _run_job(log_path, verbose)
+    except Exception as exc:  # the instance or the definitions could not load: one line here, the rest logged
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"refresh FAILED before it started: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"  traceback in {log_path}", file=sys.stderr)
+        return 1
     warnings = _failed_checks(result, dg.AssetCheckSeverity.WARN)
-    if result.success and not _failures(result):
-        published = PipelineSettings().warehouse().published
-        print(f"refresh succeeded (run {result.run_id}); published {published}")
+    failures = _failures(result)
+    if result.success and not failures:
+        print(f"refresh succeeded (run {result.run_id}); published {paths.published}")
+        print(f"  rows materialized: {view.layer_rows() or 'none'}")
+        print(f"  exports in {paths.exports}, report in {paths.root / 'report'}, Data Docs in {paths.data_docs}")
         for message in warnings:
-            print("  WARN " + message.replace("\n", "\n       "))
+            print(_indent(message, "  WARN "))
+        if not warnings:
+            print("  WARN checks: none fired")
+        print(f"  full log: {log_path}")
         return 0
     print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
-    for message in _failures(result) or ["see the run log in the Dagster UI"]:
-        print(f"  - {message}", file=sys.stderr)
+    for message in failures or ["see the run log in the Dagster UI"]:
+        print(_indent(message, "  - ", "    "), file=sys.stderr)
+    print(f"  full log (with tracebacks): {log_path}", file=sys.stderr)
     return 1
 
 
@@ -97,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="pipelines", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("refresh", help="materialize every asset and publish the warehouse")
+    ref = commands.add_parser("refresh", help="materialize every asset and publish the warehouse")
+    ref.add_argument(
+        "-v", "--verbose", action="store_true", help="also print the Dagster event log (or PIPELINES_VERBOSE=1)"
+    )
     commands.add_parser("sql", help="read-only SQL prompt on the published warehouse")
     src = commands.add_parser("source", help="where a row's values were printed in the PDF, with a crop")
     src.add_argument("table", help="a registry table with an address, e.g. staging.budget_items")
@@ -106,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "source":
         return source(args.table, args.filter, args.out)
-    return sql() if args.command == "sql" else refresh()
+    if args.command == "sql":
+        return sql()
+    return refresh(verbose=args.verbose or os.environ.get("PIPELINES_VERBOSE", "") not in ("", "0"))
 
 
 if __name__ == "__main__":
