@@ -10,16 +10,25 @@ the published warehouse. A read-only open takes a shared lock, so refreshes and 
 page, table, cell, header, text, bbox), with a PNG crop of that region per row in --out (default ./sources).
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import sys
+import time
 import traceback
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import dagster as dg
+from pipelines.lib.settings import Settings
+from pipelines.lib.warehouse import WarehousePaths
 
-from pipelines.defs.resources import PipelineSettings
-from pipelines.progress import ProgressView, file_logger, progress_logger, step_stages
+if TYPE_CHECKING:  # Dagster is imported only when a run has something to do
+    import dagster as dg
+
+    from pipelines.progress import ProgressView
 
 LOG_NAME = "refresh.log"
 """The last refresh's full Dagster event log, in the warehouse's .build/ folder."""
@@ -27,6 +36,8 @@ LOG_NAME = "refresh.log"
 
 def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
     """'check <key> failed: <description>' for every failed check of one severity."""
+    import dagster as dg
+
     messages = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -38,6 +49,8 @@ def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSev
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     """Failed steps and failed ERROR checks: what stops a refresh."""
+    import dagster as dg
+
     messages = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -54,7 +67,10 @@ def _indent(message: str, first: str, rest: str = "       ") -> str:
 
 def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, ProgressView]:
     """refresh_job in this process; the terminal gets the progress view, the log file every event."""
+    import dagster as dg
+
     from pipelines.definitions import defs
+    from pipelines.progress import ProgressView, file_logger, progress_logger, step_stages
 
     view = ProgressView(step_stages(defs))
     loggers = {"progress": progress_logger(view), "file": file_logger(log_path)}
@@ -70,9 +86,64 @@ def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, 
     return result, view
 
 
-def refresh(verbose: bool = False) -> int:
-    """Materialize every asset and publish; returns the process exit code."""
-    paths = PipelineSettings().warehouse()
+def _inputs(settings: Settings) -> dict[str, Any] | None:
+    """Today's inputs (after fetching remote sources), or None when they cannot be read: the run will say why."""
+    from pipelines.lib.refresh_state import current_inputs
+    from pipelines.lib.remote_sources import sync_remote_sources
+
+    try:
+        sync_remote_sources(settings.raw_dir)
+        return current_inputs(settings)
+    except Exception:
+        return None
+
+
+def _nothing_to_do(paths: WarehousePaths, inputs: dict[str, Any], started: float) -> int:
+    """Record a run that found nothing to do in meta.runs (the published file's only change) and say so."""
+    from pipelines.lib.refresh_state import load_state, save_state
+    from pipelines.lib.run_info import code_version, package_versions
+    from pipelines.lib.warehouse import RunRecord, record_unchanged_run
+
+    last = load_state(paths) or {}
+    now = datetime.now(UTC)
+    run = RunRecord(
+        run_id=str(uuid.uuid4()),
+        started_at=datetime.fromtimestamp(now.timestamp() - (time.perf_counter() - started), UTC).isoformat(),
+        finished_at=now.isoformat(),
+        status="unchanged",
+        documents=[
+            {"document_id": Path(name).stem, "file_name": name, "sha256": sha}
+            for name, sha in sorted(inputs["documents"].items())
+        ],
+        code_version=code_version(),
+        packages=package_versions(),
+    )
+    record_unchanged_run(paths, run)
+    save_state(paths, inputs, str(last.get("run_id", run.run_id)))
+    print(
+        f"nothing to do: {len(inputs['documents'])} document(s), {len(inputs['suites'])} suites, the code and the "
+        f"settings are those of run {last.get('run_id')} ({time.perf_counter() - started:.1f} s)"
+    )
+    print(f"  {paths.published} left as it was; recorded run {run.run_id} (status unchanged) in meta.runs")
+    print("  PIPELINES_FORCE=1 make run rebuilds everything anyway")
+    return 0
+
+
+def refresh(verbose: bool = False, force: bool = False) -> int:
+    """Materialize every asset and publish, unless nothing changed; returns the process exit code."""
+    started = time.perf_counter()
+    settings = Settings.from_env()
+    paths = WarehousePaths(settings.warehouse_dir)
+    inputs = _inputs(settings)
+    if inputs is not None and not force:
+        from pipelines.lib.refresh_state import what_changed
+
+        reasons = what_changed(paths, inputs)
+        if not reasons:
+            return _nothing_to_do(paths, inputs, started)
+        print("refreshing: " + "; ".join(reasons))
+    import dagster as dg
+
     log_path = paths.build_dir / LOG_NAME
     try:
         result, view = _run_job(log_path, verbose)
@@ -85,6 +156,10 @@ def refresh(verbose: bool = False) -> int:
     warnings = _failed_checks(result, dg.AssetCheckSeverity.WARN)
     failures = _failures(result)
     if result.success and not failures:
+        if inputs is not None:
+            from pipelines.lib.refresh_state import save_state
+
+            save_state(paths, inputs, result.run_id)
         print(f"refresh succeeded (run {result.run_id}); published {paths.published}")
         print(f"  rows materialized: {view.layer_rows() or 'none'}")
         print(f"  exports in {paths.exports}, report in {paths.root / 'report'}, Data Docs in {paths.data_docs}")
@@ -108,9 +183,7 @@ def sql_prompt_command(published: Path) -> list[str]:
 
 def sql() -> int:
     """Replace this process with the SQL prompt; returns 1 if there is no published warehouse yet."""
-    from pipelines.defs.resources import PipelineSettings
-
-    published = PipelineSettings().warehouse().published
+    published = WarehousePaths(Settings.from_env().warehouse_dir).published
     if not published.exists():
         print(f"no published warehouse at {published}: run `make run` first", file=sys.stderr)
         return 1
@@ -123,12 +196,16 @@ def source(table_name: str, where: str, out: Path) -> int:
     """Print each matching row's source and write its crop; 2 with one line on stderr for a refused query."""
     from pipelines.lib.sources import run_source
 
-    settings = PipelineSettings()
+    settings = Settings.from_env()
     try:
-        return run_source(settings.warehouse().published, settings.raw_path(), table_name, where, out)
+        return run_source(WarehousePaths(settings.warehouse_dir).published, settings.raw_dir, table_name, where, out)
     except BrokenPipeError:  # `… | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     ref = commands.add_parser("refresh", help="materialize every asset and publish the warehouse")
     ref.add_argument(
         "-v", "--verbose", action="store_true", help="also print the Dagster event log (or PIPELINES_VERBOSE=1)"
+    )
+    ref.add_argument(
+        "--force", action="store_true", help="run every step even when nothing changed (or PIPELINES_FORCE=1)"
     )
     commands.add_parser("sql", help="read-only SQL prompt on the published warehouse")
     src = commands.add_parser("source", help="where a row's values were printed in the PDF, with a crop")
@@ -149,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         return source(args.table, args.filter, args.out)
     if args.command == "sql":
         return sql()
-    return refresh(verbose=args.verbose or os.environ.get("PIPELINES_VERBOSE", "") not in ("", "0"))
+    return refresh(verbose=args.verbose or _flag("PIPELINES_VERBOSE"), force=args.force or _flag("PIPELINES_FORCE"))
 
 
 if __name__ == "__main__":

@@ -5,16 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.lib.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
+from pipelines.lib.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR
+from pipelines.lib.settings import DEFAULT_MAX_PAGES, DEFAULT_PAGE_TIMEOUT_S, resolve_dir
 from pipelines.lib.warehouse import WarehousePaths
 
 
 def _resolve(value: str, env: str, default: Path) -> Path:
-    chosen = value or os.environ.get(env, "")
-    if not chosen:
-        return default
-    path = Path(chosen)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return resolve_dir(value or os.environ.get(env, ""), default)
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -35,8 +32,8 @@ class PipelineSettings(dg.ConfigurableResource):
 
     def page_limit(self) -> int:
         """Most pages a document may have (PIPELINES_MAX_PAGES, default 500)."""
-        return self.max_pages or int(os.environ.get("PIPELINES_MAX_PAGES", "500"))
+        return self.max_pages or int(os.environ.get("PIPELINES_MAX_PAGES", "") or DEFAULT_MAX_PAGES)
 
     def page_timeout(self) -> float:
         """Seconds one page may take to extract (PIPELINES_PAGE_TIMEOUT_S, default 60)."""
-        return self.page_timeout_s or float(os.environ.get("PIPELINES_PAGE_TIMEOUT_S", "60"))
+        return self.page_timeout_s or float(os.environ.get("PIPELINES_PAGE_TIMEOUT_S", "") or DEFAULT_PAGE_TIMEOUT_S)

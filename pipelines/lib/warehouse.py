@@ -283,6 +283,34 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
     return {"published": str(paths.published), "exports": sorted(str(paths.exports / name) for name in exported)}
 
 
+def record_unchanged_run(paths: WarehousePaths, run: RunRecord) -> None:
+    """Add a run that found nothing to do to meta.runs, the published file's only change (atomic, like publish).
+
+    The published file is copied, the row appended to the copy, and the copy swapped in: a reader holding
+    the old file keeps it. The working copy gets the row too (its history seeds the next publish).
+    """
+    tmp_db = paths.root / f".{PUBLISHED_NAME}.{run.run_id}.tmp"
+    with writer_lock(paths):
+        try:
+            shutil.copyfile(paths.published, tmp_db)
+            out = duckdb.connect(str(tmp_db))
+            try:
+                _append_run(out, run)
+                out.execute("CHECKPOINT")
+            finally:
+                out.close()
+            fsync_file(tmp_db)
+            os.replace(tmp_db, paths.published)
+        finally:
+            tmp_db.unlink(missing_ok=True)
+        if paths.working.exists():
+            con = duckdb.connect(str(paths.working))
+            try:
+                _append_run(con, run)
+            finally:
+                con.close()
+
+
 def _seed_run_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     """A new working database takes the run history of the published file, when it can be read."""
     has = con.execute(
@@ -329,7 +357,7 @@ def comment_runs(con: duckdb.DuckDBPyConnection) -> None:
         "run_id": "Dagster run id",
         "started_at": "When the refresh started (UTC)",
         "finished_at": "When it was published (UTC)",
-        "status": "success",
+        "status": "success (published), or unchanged (nothing to do: same inputs as the last complete refresh)",
         "documents": "JSON list of {document_id, file_name, sha256} refreshed",
         "code_version": "git commit of the code (or package version)",
         "packages": "JSON map of key package versions",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipelines.lib.digest import sha256_file
 from pipelines.lib.errors import SourceDocumentError
 
 PDF_MAGIC = b"%PDF-"
@@ -29,15 +29,6 @@ class SourceDocument:
     sha256: str
     page_count: int
     size_bytes: int
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def list_source_pdfs(raw_dir: Path) -> list[Path]:
