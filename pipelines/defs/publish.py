@@ -13,6 +13,7 @@ from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.suites import document_parameters, loosest
 from pipelines.lib.validate import build_data_docs
+from pipelines.lib.validation_results import ValidationResults
 from pipelines.lib.warehouse import RunRecord, publish, read_table, working_db
 
 
@@ -67,20 +68,24 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
     owners=["team:data-engineering"],
 )
 def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
-    """GX Data Docs of every staging suite and its result on the published warehouse; rebuilt when either changes."""
+    """GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either changes."""
     paths = settings.warehouse()
     con = duckdb.connect(str(paths.published), read_only=True)
     try:
         frames = {st.name: read_table(con, st.spec) for st in STAGING}
-        parameters = loosest(document_parameters(con))
+        per_document = document_parameters(con)
     finally:
         con.close()
-    docs = build_data_docs(frames, paths.data_docs, parameters)
+    results = ValidationResults.in_build_dir(paths.build_dir)
+    docs = build_data_docs(
+        frames, paths.data_docs, loosest(per_document), document_parameters=per_document, results=results
+    )
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),
             "suites": len(frames),
             "rebuilt": docs.rebuilt,
+            "results_rendered_from_checks": docs.reused,
             "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
         }
     )

@@ -16,6 +16,7 @@ from pipelines.lib.staging.new_content import unclassified_rows
 from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
+from pipelines.lib.validation_results import ValidationResults
 from pipelines.lib.warehouse import read_table, record_validation, working_db, write_table
 
 
@@ -55,9 +56,12 @@ def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
         blocking=True,
     )
     def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+        paths = settings.warehouse()
+        results = ValidationResults.in_build_dir(paths.build_dir)
+        with working_db(paths) as con:
             df = read_table(con, st.spec)
-            outcome = validate_by_document(con, st.spec, st.name, df, run_id=context.op_execution_context.run_id)
+            run_id = context.op_execution_context.run_id
+            outcome = validate_by_document(con, st.spec, st.name, df, run_id=run_id, results=results)
             failures = outcome.failures()
             record_validation(
                 con, st.spec, st.name, outcome.success, outcome.expectations, json.dumps(failures, default=str)

@@ -29,6 +29,7 @@ from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table, table
 from pipelines.lib.suites import document_parameters, load_suite, loosest
 from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame
+from pipelines.lib.validation_results import ValidationResults
 from pipelines.lib.warehouse import write_table
 
 EXTRACTIONS = table("meta.extractions")
@@ -184,8 +185,12 @@ def validate_by_document(
     df: pd.DataFrame,
     run_id: str | None = None,
     validate: Callable[..., ValidationSummary] = validate_frame,
+    results: ValidationResults | None = None,
 ) -> DocumentsValidation:
-    """Run the suite on each document's rows with its parameters, reusing unchanged passing verdicts; record."""
+    """Run the suite on each document's rows with its parameters, reusing unchanged passing verdicts; record.
+
+    With ``results``, each GX result is kept there for the Data Docs to render.
+    """
     suite_dict = load_suite(suite)
     parameters = document_parameters(con)
     groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
@@ -204,6 +209,8 @@ def validate_by_document(
             result.reused.append(reused)
             continue
         summary = validate(suite, rows, parameters=params, suite_dict=suite_dict)
+        if results is not None:
+            results.save(suite, fingerprint, document_id, run_id, summary.raw_result)
         result.validated.append(document_id)
         result.evaluated += summary.evaluated
         if not summary.success:

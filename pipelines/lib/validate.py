@@ -8,6 +8,7 @@ switched off before the first import.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -15,12 +16,15 @@ import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
 from pipelines.lib.suites import PARAMETERS, load_suite, suite_fingerprint
+
+if TYPE_CHECKING:
+    from pipelines.lib.validation_results import ValidationResults
 
 _LOCK = threading.Lock()
 
@@ -281,19 +285,41 @@ class DataDocs:
     index: Path
     rebuilt: bool
     external: tuple[str, ...] = ()  # resources a page would still fetch from the network (none expected)
+    reused: int = 0  # batches rendered from the results the checks kept (the others were validated here)
 
 
-def data_docs_inputs(
-    frames: dict[str, pd.DataFrame], suites: dict[str, dict[str, Any]], parameters: dict[str, Any] | None = None
-) -> str:
-    """sha256 of every table's rows with its suite and parameters, and of the installed GX version."""
+@dataclass(frozen=True)
+class Batch:
+    """One validated unit of the Data Docs: a table's rows of one document, with that document's parameters."""
+
+    table: str
+    name: str
+    rows: pd.DataFrame
+    parameters: dict[str, Any]
+
+
+def document_batches(
+    frames: dict[str, pd.DataFrame], parameters: dict[str, dict[str, Any]], fallback: dict[str, Any]
+) -> list[Batch]:
+    """Each table split by document_id (as the staging checks validate it); an empty table is one batch."""
+    batches = []
+    for table, df in sorted(frames.items()):
+        groups = (
+            [(str(d), g.reset_index(drop=True)) for d, g in df.groupby("document_id", sort=True)] if len(df) else []
+        )
+        for document_id, rows in groups or [("", df)]:
+            batches.append(Batch(table, document_id, rows, parameters.get(document_id, fallback)))
+    return batches
+
+
+def data_docs_inputs(fingerprints: list[str]) -> str:
+    """sha256 of every batch's fingerprint (rows, suite, parameters), of the installed GX and the site assets."""
     from importlib.metadata import version
 
     from pipelines.lib import data_docs_assets
 
     parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]
-    parts += [f"{name} {rows_fingerprint(df, suites[name], parameters)}" for name, df in sorted(frames.items())]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return hashlib.sha256("\n".join(parts + sorted(fingerprints)).encode()).hexdigest()
 
 
 def build_data_docs(
@@ -301,43 +327,39 @@ def build_data_docs(
     out_dir: Path,
     parameters: dict[str, Any] | None = None,
     directory: Path | None = None,
+    *,
+    document_parameters: dict[str, dict[str, Any]] | None = None,
+    results: ValidationResults | None = None,
 ) -> DataDocs:
-    """Validate each table against its suite and render GX Data Docs into out_dir (swapped in whole).
+    """Render GX Data Docs of each table's suite and its results into out_dir (swapped in whole).
 
-    A fresh ephemeral context is used so the docs show exactly these suites and these results, run with
-    ``parameters`` (one set for all documents: :func:`pipelines.lib.suites.loosest`). When the site in
-    out_dir was built from the same rows, suites, parameters and GX version, it is left as it is.
+    With ``document_parameters``, each document's rows are one batch with that document's parameters (as the
+    staging checks ran them); otherwise each table is one batch with ``parameters``. A batch whose result the
+    checks kept in ``results`` is rendered from it; any other is validated here. When the site in out_dir was
+    built from the same batches, suites, parameters and GX version, it is left as it is.
     """
     import shutil
     import tempfile
 
     suites = {name: load_suite(name, directory) for name in frames}
-    inputs = data_docs_inputs(frames, suites, parameters)
+    if document_parameters is None:
+        batches = [Batch(t, "", df, parameters or {}) for t, df in sorted(frames.items())]
+    else:
+        batches = document_batches(frames, document_parameters, parameters or {})
+    fingerprints = [rows_fingerprint(b.rows, suites[b.table], b.parameters) for b in batches]
+    inputs = data_docs_inputs(fingerprints)
     stamp = out_dir / DATA_DOCS_INPUTS
     if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return DataDocs(out_dir / "index.html", rebuilt=False)
-    gx = _gx()
-
+    kept = [results.load(b.table, f) if results else None for b, f in zip(batches, fingerprints, strict=True)]
+    records = [
+        record or {"batch": b.name, "run_id": None, "result": _validate_batch(b, suites[b.table]).raw_result}
+        for b, record in zip(batches, kept, strict=True)
+    ]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".data_docs.", dir=out_dir.parent)).resolve()
     with _LOCK:
-        ctx = gx.get_context(mode="ephemeral")
-        ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
-        ctx.add_data_docs_site(
-            site_name="warehouse",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(build)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        source = ctx.data_sources.add_pandas("staging")
-        for name, df in sorted(frames.items()):
-            suite = ctx.suites.add(_suite(name, suites[name]))
-            batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
-            definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-            definition.run(batch_parameters={"dataframe": gx_compatible(df)}, expectation_parameters=parameters or {})
-        ctx.build_data_docs(site_names=["warehouse"])
+        _render_site(build, suites, batches, records)
     _add_offline_index(build / "index.html", sorted(frames))
     from pipelines.lib.data_docs_assets import localize_site
 
@@ -348,7 +370,56 @@ def build_data_docs(
         out_dir.replace(old)
     build.replace(out_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return DataDocs(out_dir / "index.html", rebuilt=True, external=external)
+    return DataDocs(out_dir / "index.html", rebuilt=True, external=external, reused=sum(r is not None for r in kept))
+
+
+def _validate_batch(batch: Batch, suite: dict[str, Any]) -> ValidationSummary:
+    return validate_frame(batch.table, batch.rows, parameters=batch.parameters, suite_dict=suite)
+
+
+def _render_site(
+    build: Path, suites: dict[str, dict[str, Any]], batches: list[Batch], records: list[dict[str, Any]]
+) -> None:
+    """GX's site builder over the suites and the given results, in a fresh ephemeral context."""
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    ctx = _gx().get_context(mode="ephemeral")
+    ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    ctx.add_data_docs_site(
+        site_name="warehouse",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(build)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    for name in sorted(suites):
+        ctx.suites.add(_suite(name, suites[name]))
+    schema = ExpectationSuiteValidationResultSchema()
+    for batch, record in zip(batches, records, strict=True):
+        result = schema.load(json.loads(json.dumps(record["result"], default=str)))
+        run = RunIdentifier(run_name=record.get("run_id") or "data_docs", run_time=_load_time(record["result"]))
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=batch.table),
+            run_id=run,
+            batch_identifier=f"{batch.table}-{batch.name or 'all'}",
+        )
+        ctx.validation_results_store.set(key, result)
+    ctx.build_data_docs(site_names=["warehouse"])
+
+
+def _load_time(result: dict[str, Any]) -> datetime.datetime | None:
+    """When GX loaded the batch (its own marker in the result), as the run time the site shows."""
+    marker = ((result.get("meta") or {}).get("batch_markers") or {}).get("ge_load_time")
+    try:
+        return datetime.datetime.strptime(str(marker), "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
 
 
 def _add_offline_index(index: Path, suites: list[str]) -> None:
