@@ -3,18 +3,15 @@
 from datetime import UTC, datetime
 
 import dagster as dg
-import duckdb
 
 from pipelines.defs.resources import PipelineSettings
+from pipelines.lib import background, published_docs
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.suites import document_parameters, loosest
-from pipelines.lib.validate import build_data_docs
-from pipelines.lib.validation_results import ValidationResults
-from pipelines.lib.warehouse import RunRecord, publish, read_table, working_db
+from pipelines.lib.warehouse import RunRecord, publish, working_db
 
 
 def _iso(ts: float | None) -> str:
@@ -50,6 +47,8 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
     )
     result = publish(paths, [st.spec for st in STAGING], [m.name for m in MARTS], run)
     context.log.info(f"published {result['published']}")
+    if background.start_task(published_docs.TASK, published_docs.published_data_docs, paths):
+        context.log.debug("the Data Docs render in the background worker while the report is drawn")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(result["published"]),
@@ -69,21 +68,11 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
 )
 def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
     """GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either changes."""
-    paths = settings.warehouse()
-    con = duckdb.connect(str(paths.published), read_only=True)
-    try:
-        frames = {st.name: read_table(con, st.spec) for st in STAGING}
-        per_document = document_parameters(con)
-    finally:
-        con.close()
-    results = ValidationResults.in_build_dir(paths.build_dir)
-    docs = build_data_docs(
-        frames, paths.data_docs, loosest(per_document), document_parameters=per_document, results=results
-    )
+    docs = background.task_result(published_docs.TASK, published_docs.published_data_docs, settings.warehouse())
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),
-            "suites": len(frames),
+            "suites": len(STAGING),
             "rebuilt": docs.rebuilt,
             "results_rendered_from_checks": docs.reused,
             "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected

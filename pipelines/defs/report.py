@@ -18,6 +18,7 @@ def _image_md(title: str, png: bytes) -> dg.MetadataValue:
     group_name="publish",
     deps=[published_warehouse],
     kinds={"html", "matplotlib"},
+    op_tags={"dagster/priority": "1"},  # before data_docs, which the background worker renders meanwhile
     owners=["team:data-engineering"],
 )
 def published_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import PipelineSettings
+from pipelines.lib import background
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
@@ -24,6 +25,8 @@ SPEC = table("raw.documents")
 )
 def source_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Every PDF in the raw folder, with sha256 and page count; the sha256s are the data version."""
+    if background.start():
+        context.log.debug("started the background validation worker (it imports Great Expectations now)")
     try:
         fetched = sync_remote_sources(settings.raw_path(), log=context.log.warning)
     except RemoteSourceError as exc:

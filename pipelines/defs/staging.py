@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.defs.metadata import findings_result, table_metadata
 from pipelines.defs.resources import PipelineSettings
-from pipelines.lib.editions import validate_by_document
+from pipelines.lib.editions import submit_validations, validate_by_document
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows
 from pipelines.lib.staging.provenance import unresolved_rows
@@ -37,6 +37,7 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
             df = st.builder(raw_layer_from_duckdb(con))
             write_table(con, st.spec, df)
             stored = read_table(con, st.spec)
+            submit_validations(con, st.spec, st.name, stored)  # its suite check takes the result
         return dg.MaterializeResult(metadata=table_metadata(st.spec, stored))
 
     return _asset

@@ -25,10 +25,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipelines.lib import background
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table, table
 from pipelines.lib.suites import document_parameters, load_suite, loosest
-from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame
+from pipelines.lib.validate import ValidationSummary, rows_fingerprint
 from pipelines.lib.validation_results import ValidationResults
 from pipelines.lib.warehouse import write_table
 
@@ -178,13 +179,52 @@ def _run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> str | No
     return rows[0][0].isoformat() if rows and rows[0][0] is not None else None
 
 
+@dataclass(frozen=True)
+class _DocumentBatch:
+    document_id: str
+    rows: pd.DataFrame
+    parameters: dict[str, Any]
+    fingerprint: str
+    passed_before: tuple[str, int, str | None] | None  # its earlier passing verdict, when nothing changed
+
+
+def _document_groups(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
+    return groups or {"": df}  # no rows at all: the registry's and the file's rules still run on the empty table
+
+
+def _batches(
+    con: duckdb.DuckDBPyConnection, spec: Table, suite_dict: dict[str, Any], groups: dict[str, pd.DataFrame]
+) -> list[_DocumentBatch]:
+    """Each document's rows with its parameters and fingerprint, and its reusable verdict if any."""
+    parameters = document_parameters(con)
+    fallback = loosest(parameters)
+    before = _passed_before(con, spec.qualified)
+    batches = []
+    for document_id, rows in groups.items():
+        params = parameters.get(document_id, fallback)
+        fingerprint = rows_fingerprint(rows, suite_dict, params)
+        reusable = bool(document_id) and document_id in before and before[document_id][0] == fingerprint
+        batches.append(
+            _DocumentBatch(document_id, rows, params, fingerprint, before[document_id] if reusable else None)
+        )
+    return batches
+
+
+def submit_validations(con: duckdb.DuckDBPyConnection, spec: Table, suite: str, df: pd.DataFrame) -> int:
+    """Hand the documents whose verdict cannot be reused to the background worker; returns how many."""
+    suite_dict = load_suite(suite)
+    batches = _batches(con, spec, suite_dict, _document_groups(df))
+    return sum(background.submit(suite, b.rows, b.parameters, suite_dict) for b in batches if b.passed_before is None)
+
+
 def validate_by_document(
     con: duckdb.DuckDBPyConnection,
     spec: Table,
     suite: str,
     df: pd.DataFrame,
     run_id: str | None = None,
-    validate: Callable[..., ValidationSummary] = validate_frame,
+    validate: Callable[..., ValidationSummary] = background.validate,
     results: ValidationResults | None = None,
 ) -> DocumentsValidation:
     """Run the suite on each document's rows with its parameters, reusing unchanged passing verdicts; record.
@@ -192,19 +232,13 @@ def validate_by_document(
     With ``results``, each GX result is kept there for the Data Docs to render.
     """
     suite_dict = load_suite(suite)
-    parameters = document_parameters(con)
-    groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
-    if not groups:
-        groups = {"": df}  # no rows at all: the registry's and the file's rules still run on the empty table
-    fallback = loosest(parameters)
-    before = _passed_before(con, spec.qualified)
     result = DocumentsValidation(suite)
     records = []
-    for document_id, rows in groups.items():
-        params = parameters.get(document_id, fallback)
-        fingerprint = rows_fingerprint(rows, suite_dict, params)
-        if document_id and document_id in before and before[document_id][0] == fingerprint:
-            _, expectations, passed_in = before[document_id]
+    groups = _document_groups(df)
+    for batch in _batches(con, spec, suite_dict, groups):
+        document_id, rows, params, fingerprint = batch.document_id, batch.rows, batch.parameters, batch.fingerprint
+        if batch.passed_before is not None:
+            _, expectations, passed_in = batch.passed_before
             reused = ReusedVerdict(document_id, expectations, passed_in, _run_started(con, passed_in))
             result.reused.append(reused)
             continue

@@ -1,0 +1,89 @@
+"""Work handed to a second process while the refresh goes on: GX's import, the suites, the Data Docs.
+
+Great Expectations takes seconds to import and about half a second per suite, while the refresh's own work
+(extraction, staging, the report) runs on one core. :func:`start` spawns one worker process that imports GX
+at once. Each staging asset :func:`submit` s its rows as soon as they are written and the staging check
+takes the result with :func:`validate`: :func:`pipelines.lib.validate.validate_frame` for exactly those rows,
+suite and parameters (matched by fingerprint). The publish step hands the Data Docs over the same way
+(:func:`start_task` / :func:`task_result`), so they render while the report is drawn. Whatever was not
+handed over, or whose worker died, runs here. The worker lives as long as this process; in a process that
+has already imported GX nothing starts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame, warm_up
+
+T = TypeVar("T")
+
+_LOCK = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pending: dict[str, Future[Any]] = {}
+
+
+def start() -> bool:
+    """Start the worker (it imports GX now); False when GX is already imported here or a worker runs."""
+    global _pool
+    with _LOCK:
+        if _pool is not None or "great_expectations" in sys.modules:
+            return False
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool.submit(warm_up)
+        return True
+
+
+def start_task(key: str, fn: Callable[..., Any], *args: Any) -> bool:
+    """Run fn(*args) in the worker, if one runs, to be collected by :func:`task_result` with the same key."""
+    with _LOCK:
+        if _pool is None or key in _pending:
+            return False
+        try:
+            _pending[key] = _pool.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):
+            return False
+    return True
+
+
+def task_result(key: str, fn: Callable[..., T], *args: Any) -> T:
+    """The worker's fn(*args) for this key when it was started there, else fn(*args) run here.
+
+    An error fn raised in the worker is raised here; a dead worker means running fn here instead.
+    """
+    with _LOCK:
+        future = _pending.pop(key, None)
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass  # the worker died (killed, out of memory)
+    return fn(*args)
+
+
+def submit(suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any]) -> bool:
+    """Validate these rows in the worker, if one runs; True when submitted."""
+    key = "validate " + rows_fingerprint(rows, suite_dict, parameters)
+    return start_task(key, _validate, suite, rows, parameters, suite_dict)
+
+
+def validate(
+    suite: str, rows: pd.DataFrame, *, parameters: dict[str, Any], suite_dict: dict[str, Any]
+) -> ValidationSummary:
+    """validate_frame's result for these rows: the worker's when it validated them, else computed here."""
+    key = "validate " + rows_fingerprint(rows, suite_dict, parameters)
+    return task_result(key, _validate, suite, rows, parameters, suite_dict)
+
+
+def _validate(
+    suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any]
+) -> ValidationSummary:
+    return validate_frame(suite, rows, parameters=parameters, suite_dict=suite_dict)
