@@ -13,8 +13,10 @@ has already imported GX nothing starts.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,9 +39,25 @@ def start() -> bool:
     with _LOCK:
         if _pool is not None or "great_expectations" in sys.modules:
             return False
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
         _pool.submit(warm_up)
         return True
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the worker: leave as soon as the refresh that started it is gone (even killed with SIGKILL)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def start_task(key: str, fn: Callable[..., Any], *args: Any) -> bool:

@@ -1,0 +1,77 @@
+"""The background worker: GX in a second process, the same results as in this one, and gone with its parent."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.lib.paths import PROJECT_ROOT
+
+SCRIPT = r"""
+import json, os, sys
+import pandas as pd
+from pipelines.lib import background
+from pipelines.lib.validate import validate_frame
+
+suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}}]}
+rows = pd.DataFrame({"program": ["地域新生コンソーシアム研究開発事業", None]})
+started = background.start()
+submitted = background.submit("s", rows, {}, suite)
+worker = [p.pid for p in background._pool._processes.values()]
+remote = background.validate("s", rows, parameters={}, suite_dict=suite)
+local = validate_frame("s", rows, parameters={}, suite_dict=suite)
+print(json.dumps({
+    "started": started, "submitted": submitted, "worker": worker, "main": os.getpid(),
+    "remote": [remote.success, remote.evaluated, [o.unexpected_count for o in remote.outcomes]],
+    "local": [local.success, local.evaluated, [o.unexpected_count for o in local.outcomes]],
+}))
+sys.stdout.flush()
+if "--hang" in sys.argv:
+    import time
+    time.sleep(600)
+"""
+
+
+def _script(*args):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "GX_ANALYTICS_ENABLED": "False"}
+    return [sys.executable, "-c", SCRIPT, *args], env
+
+
+@pytest.mark.slow
+def test_the_worker_validates_like_this_process():
+    command, env = _script()
+    out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["started"] and got["submitted"] and got["worker"] and got["worker"] != [got["main"]]
+    assert got["remote"] == got["local"] == [False, 1, [1]]  # one null program among two rows
+
+
+@pytest.mark.slow
+def test_the_worker_leaves_when_its_refresh_is_killed():
+    command, env = _script("--hang")
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        got = json.loads(proc.stdout.readline())
+        (worker,) = got["worker"]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(worker):
+            time.sleep(0.2)
+        assert not _alive(worker), "the worker outlived the refresh that started it"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,132 @@
+"""`make run` (pipelines.cli refresh) in a real process: the terminal view, the log file, and no-change runs."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from pipelines.lib.paths import PROJECT_ROOT
+from tests.support import DECK, sha256
+
+STAGE_NAMES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
+
+
+def _run(raw, wh, home, **env):
+    full_env = {
+        **os.environ,
+        "PIPELINES_RAW_DIR": str(raw),
+        "PIPELINES_WAREHOUSE_DIR": str(wh),
+        "DAGSTER_HOME": str(home),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        **env,
+    }
+    command = [sys.executable, "-m", "pipelines.cli", "refresh"]
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=PROJECT_ROOT, timeout=600)
+
+
+def _tables(db):
+    """Every table's rows (sorted), meta.runs apart."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE NOT (schema_name = 'meta' AND table_name = 'runs')"
+        ).fetchall()
+        return {f"{s}.{t}": sorted(map(repr, con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall())) for s, t in names}
+    finally:
+        con.close()
+
+
+def _user_files(wh):
+    files = [wh / "report" / "index.html", wh / "data_docs" / "index.html", *sorted((wh / "exports").iterdir())]
+    return {f.relative_to(wh).as_posix(): sha256(f) for f in files}
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cli_refresh")
+    raw, wh, home = tmp / "raw", tmp / "warehouse", tmp / "dagster_home"
+    raw.mkdir()
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home)
+    shutil.copy(DECK, raw)
+    first = _run(raw, wh, home)
+    return raw, wh, home, first
+
+
+@pytest.mark.slow
+def test_a_refresh_prints_one_line_per_stage_and_a_summary_not_the_event_log(refreshed):
+    _, wh, _, first = refreshed
+    assert first.returncode == 0, first.stdout + first.stderr
+    lines = first.stdout.splitlines()
+    stage_lines = [line.split()[0] for line in lines if line.startswith("  ") and line.rstrip().endswith(" s")]
+    assert stage_lines == list(STAGE_NAMES), first.stdout
+    extraction = next(line for line in lines if line.split()[:1] == ["extraction"])
+    assert "28 pages" in extraction  # the deck has 28 slides
+    assert "DEBUG" not in first.stdout and "STEP_START" not in first.stdout and first.stderr == ""
+    assert f"published {wh / 'clusters.duckdb'}" in first.stdout
+    assert "WARN checks: none fired" in first.stdout  # the bundled deck has no unclassified content
+    log = wh / ".build" / "refresh.log"
+    assert f"full log: {log}" in first.stdout
+    text = log.read_text(encoding="utf-8")
+    assert "STEP_START" in text and "RUN_SUCCESS" in text and "page 28/28 extracted" in text
+
+
+@pytest.mark.slow
+def test_an_unchanged_refresh_only_adds_a_run_to_the_history(refreshed):
+    raw, wh, home, first = refreshed
+    assert first.returncode == 0
+    tables, files = _tables(wh / "clusters.duckdb"), _user_files(wh)
+    os.utime(raw / DECK.name)  # a new mtime is not a change: the sha256 decides
+    again = _run(raw, wh, home)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("nothing to do:"), again.stdout
+    assert _tables(wh / "clusters.duckdb") == tables
+    assert _user_files(wh) == files
+    con = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    statuses = [r[0] for r in con.execute("SELECT status FROM meta.runs ORDER BY started_at").fetchall()]
+    con.close()
+    assert statuses[-2:] == ["success", "unchanged"]
+
+
+@pytest.mark.slow
+def test_a_reader_holding_the_file_does_not_stop_a_no_change_run(refreshed):
+    raw, wh, home, _ = refreshed
+    reader = duckdb.connect(str(wh / "clusters.duckdb"), read_only=True)
+    try:
+        before = reader.execute("SELECT count(*) FROM meta.runs").fetchall()[0][0]
+        out = _run(raw, wh, home)
+        assert out.returncode == 0 and out.stdout.startswith("nothing to do:"), out.stdout + out.stderr
+        assert reader.execute("SELECT count(*) FROM meta.runs").fetchall()[0][0] == before  # its own snapshot
+    finally:
+        reader.close()
+
+
+@pytest.mark.slow
+def test_a_bad_file_is_one_message_and_the_traceback_goes_to_the_log(refreshed, tmp_path):
+    raw, wh, home, _ = refreshed
+    bad_raw = tmp_path / "raw"
+    shutil.copytree(raw, bad_raw)
+    (bad_raw / "notes.pdf").write_text("meeting notes, not a PDF", encoding="utf-8")
+    before = sha256(wh / "clusters.duckdb")
+    out = _run(bad_raw, wh, home)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stdout + out.stderr
+    assert out.stderr.count("notes.pdf") == 1, out.stderr  # said once
+    assert "notes.pdf: not a PDF" in out.stderr
+    log = wh / ".build" / "refresh.log"
+    assert f"full log (with tracebacks): {log}" in out.stderr
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert sha256(wh / "clusters.duckdb") == before
+
+
+@pytest.mark.slow
+def test_verbose_prints_the_event_log_too(refreshed):
+    raw, wh, home, _ = refreshed
+    out = _run(raw, wh, home, PIPELINES_VERBOSE="1", PIPELINES_FORCE="1")
+    assert out.returncode == 0, out.stderr
+    assert "STEP_START" in out.stdout + out.stderr  # Dagster's console logger
+    assert "refresh succeeded" in out.stdout
