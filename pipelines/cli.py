@@ -142,6 +142,9 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
         if not reasons:
             return _nothing_to_do(paths, inputs, started)
         print("refreshing: " + "; ".join(reasons))
+    from pipelines.lib import background
+
+    background.start()  # GX's import in the worker overlaps Dagster's here and the extraction
     import dagster as dg
 
     log_path = paths.build_dir / LOG_NAME

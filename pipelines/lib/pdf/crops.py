@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber.display import PageImage, get_page_image
+from PIL import Image
 
 DEFAULT_RESOLUTION = 60
 MARGIN_PT = 4.0
@@ -27,8 +29,13 @@ class Region:
 def render_regions(
     path: Path, regions: Iterable[Region], resolution: int = DEFAULT_RESOLUTION, colors: int = 16
 ) -> list[bytes]:
-    """One grayscale, palette-reduced PNG per region (a few kB each)."""
+    """One grayscale, palette-reduced PNG per region (a few kB each).
+
+    Each page is rendered once (pdfplumber would open the file and render the whole page again for every
+    crop) and every region of it is cut from that image, as pdfplumber's PageImage cuts it.
+    """
     out = []
+    pages: dict[int, Image.Image] = {}
     with pdfplumber.open(path) as pdf:
         for r in regions:
             page = pdf.pages[r.page - 1]
@@ -39,9 +46,12 @@ def render_regions(
                 min(float(page.width), x1 + MARGIN_PT),
                 min(float(page.height), bottom + MARGIN_PT),
             )
-            image = page.crop(box).to_image(resolution=resolution).original.convert("L").quantize(colors)
+            if r.page not in pages:
+                pages[r.page] = get_page_image(pdf.stream, pdf.path, r.page - 1, resolution, None)
+            cropped = page.crop(box)
+            image = PageImage(cropped, original=pages[r.page], resolution=resolution).original
             buf = io.BytesIO()
-            image.save(buf, format="PNG", optimize=True)
+            image.convert("L").quantize(colors).save(buf, format="PNG", optimize=True)
             out.append(buf.getvalue())
     return out
 
