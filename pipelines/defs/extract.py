@@ -20,7 +20,8 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.new_content import unrecognised_tables
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.extract import extract_document
-from pipelines.lib.warehouse import working_db, write_table
+from pipelines.lib.warehouse.build import write_table
+from pipelines.lib.warehouse.connections import working_db
 
 RAW_OUTPUTS = {
     "tables": "Every recognised table: family, page, title and bbox.",

@@ -7,7 +7,8 @@ from pipelines.defs.resources import PipelineSettings
 from pipelines.lib.drift import MOVE_SHARE, describe_move, describe_row_change, moved_values, row_changes
 from pipelines.lib.marts import MARTS, Mart, build_mart
 from pipelines.lib.schema import table
-from pipelines.lib.warehouse import read_table, working_db
+from pipelines.lib.warehouse.build import read_table
+from pipelines.lib.warehouse.connections import working_db
 
 
 def mart_asset(mart: Mart) -> dg.AssetsDefinition:

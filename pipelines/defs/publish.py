@@ -13,7 +13,10 @@ from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.suites import document_parameters, loosest
 from pipelines.lib.validate import build_data_docs
-from pipelines.lib.warehouse import RunRecord, publish, read_table, working_db
+from pipelines.lib.warehouse.build import read_table
+from pipelines.lib.warehouse.connections import working_db
+from pipelines.lib.warehouse.publish import publish
+from pipelines.lib.warehouse.runs import RunRecord
 
 
 def _iso(ts: float | None) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.lib.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
-from pipelines.lib.warehouse import WarehousePaths
+from pipelines.lib.warehouse.connections import WarehousePaths
 
 
 def _resolve(value: str, env: str, default: Path) -> Path:

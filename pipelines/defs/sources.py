@@ -11,7 +11,8 @@ from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
 from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import documents_frame
-from pipelines.lib.warehouse import working_db, write_table
+from pipelines.lib.warehouse.build import write_table
+from pipelines.lib.warehouse.connections import working_db
 
 SPEC = table("raw.documents")
 

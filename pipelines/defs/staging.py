@@ -16,7 +16,9 @@ from pipelines.lib.staging.new_content import unclassified_rows
 from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
-from pipelines.lib.warehouse import read_table, record_validation, working_db, write_table
+from pipelines.lib.warehouse.build import read_table, write_table
+from pipelines.lib.warehouse.connections import working_db
+from pipelines.lib.warehouse.ledger import record_validation
 
 
 def staging_asset(st: StagingTable) -> dg.AssetsDefinition:

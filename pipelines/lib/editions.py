@@ -29,7 +29,7 @@ from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table, table
 from pipelines.lib.suites import document_parameters, load_suite, loosest
 from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame
-from pipelines.lib.warehouse import write_table
+from pipelines.lib.warehouse.build import write_table
 
 EXTRACTIONS = table("meta.extractions")
 DOCUMENT_VALIDATIONS = table("meta.document_validations")

@@ -14,7 +14,7 @@ import duckdb
 from pipelines.lib.paths import SQL_DIR
 from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.warehouse import replace_from_query
+from pipelines.lib.warehouse.build import replace_from_query
 
 PROVENANCE_COLUMNS = ("source_page", "source_table_id", "source_row", "source_col")
 """Where a value was printed, not what it is: never compared between editions."""

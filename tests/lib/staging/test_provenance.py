@@ -11,7 +11,7 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.tables.extract import extract_document
-from pipelines.lib.warehouse import write_table
+from pipelines.lib.warehouse.build import write_table
 
 
 def test_every_mart_carries_the_address_of_its_figures():
