@@ -6,7 +6,6 @@ refresh_job = dg.define_asset_job(
     "refresh_job",
     selection=dg.AssetSelection.all(),
     description="Extract, stage, validate, build marts and publish the warehouse from every PDF in the raw folder.",
-    executor_def=dg.in_process_executor,
 )
 
 refresh_schedule = dg.ScheduleDefinition(
@@ -17,3 +16,9 @@ refresh_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Weekly refresh, Mondays 06:00 JST.",
 )
+
+
+@dg.definitions
+def automation() -> dg.Definitions:
+    """The job and its schedule; every run executes in one process (one writer holds the working database)."""
+    return dg.Definitions(jobs=[refresh_job], schedules=[refresh_schedule], executor=dg.in_process_executor)

@@ -40,3 +40,9 @@ class PipelineSettings(dg.ConfigurableResource):
     def page_timeout(self) -> float:
         """Seconds one page may take to extract (PIPELINES_PAGE_TIMEOUT_S, default 60)."""
         return self.page_timeout_s or float(os.environ.get("PIPELINES_PAGE_TIMEOUT_S", "60"))
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """The resources every asset, check and sensor asks for."""
+    return dg.Definitions(resources={"settings": PipelineSettings()})
