@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import PipelineSettings, Warehouse
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
@@ -52,7 +52,7 @@ def refresh() -> int:
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     warnings = _failed_checks(result, dg.AssetCheckSeverity.WARN)
     if result.success and not _failures(result):
-        published = PipelineSettings().warehouse().published
+        published = Warehouse.from_environment(resolve=True).paths.published
         print(f"refresh succeeded (run {result.run_id}); published {published}")
         for message in warnings:
             print("  WARN " + message.replace("\n", "\n       "))
@@ -70,9 +70,7 @@ def sql_prompt_command(published: Path) -> list[str]:
 
 def sql() -> int:
     """Replace this process with the SQL prompt; returns 1 if there is no published warehouse yet."""
-    from pipelines.defs.resources import PipelineSettings
-
-    published = PipelineSettings().warehouse().published
+    published = Warehouse.from_environment(resolve=True).paths.published
     if not published.exists():
         print(f"no published warehouse at {published}: run `make run` first", file=sys.stderr)
         return 1
@@ -85,9 +83,9 @@ def source(table_name: str, where: str, out: Path) -> int:
     """Print each matching row's source and write its crop; 2 with one line on stderr for a refused query."""
     from pipelines.lib.sources import run_source
 
-    settings = PipelineSettings()
+    raw_dir = PipelineSettings.from_environment(resolve=True).raw_path()
     try:
-        return run_source(settings.warehouse().published, settings.raw_path(), table_name, where, out)
+        return run_source(Warehouse.from_environment(resolve=True).paths.published, raw_dir, table_name, where, out)
     except BrokenPipeError:  # `… | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -3,9 +3,8 @@
 from datetime import UTC, datetime
 
 import dagster as dg
-import duckdb
 
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import Warehouse
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
@@ -14,7 +13,6 @@ from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.suites import document_parameters, loosest
 from pipelines.lib.validate import build_data_docs
 from pipelines.lib.warehouse.build import read_table
-from pipelines.lib.warehouse.connections import working_db
 from pipelines.lib.warehouse.publish import publish
 from pipelines.lib.warehouse.runs import RunRecord
 
@@ -30,10 +28,10 @@ def _iso(ts: float | None) -> str:
     kinds={"duckdb", "parquet", "csv", "excel"},
     owners=["team:data-engineering"],
 )
-def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """warehouse/clusters.duckdb and exports/ (Parquet, CSV, xlsx), replaced atomically once every check has passed."""
-    paths = settings.warehouse()
-    with working_db(paths) as con:
+    paths = warehouse.paths
+    with warehouse.working() as con:
         documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
         missing = missing_in_warehouse(con)
     if missing:  # the completeness rule guards the publish too, whatever subset of checks ran
@@ -69,16 +67,12 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
     kinds={"html"},
     owners=["team:data-engineering"],
 )
-def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
+def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
     """GX Data Docs of every staging suite and its result on the published warehouse; rebuilt when either changes."""
-    paths = settings.warehouse()
-    con = duckdb.connect(str(paths.published), read_only=True)
-    try:
+    with warehouse.published() as con:
         frames = {st.name: read_table(con, st.spec) for st in STAGING}
         parameters = loosest(document_parameters(con))
-    finally:
-        con.close()
-    docs = build_data_docs(frames, paths.data_docs, parameters)
+    docs = build_data_docs(frames, warehouse.paths.data_docs, parameters)
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.defs.metadata import findings_result, table_metadata
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import Warehouse
 from pipelines.lib.editions import validate_by_document
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows
@@ -17,7 +17,6 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.warehouse.build import read_table, write_table
-from pipelines.lib.warehouse.connections import working_db
 from pipelines.lib.warehouse.ledger import record_validation
 
 
@@ -33,8 +32,8 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         kinds={"pandas", "duckdb"},
         owners=["team:data-engineering"],
     )
-    def _asset(settings: PipelineSettings) -> dg.MaterializeResult:
-        with working_db(settings.warehouse()) as con:
+    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.working() as con:
             df = st.builder(raw_layer_from_duckdb(con))
             write_table(con, st.spec, df)
             stored = read_table(con, st.spec)
@@ -56,8 +55,8 @@ def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
         description=f"The registry's rules and expectations/{st.name}.json hold on every document of staging.{st.name}",
         blocking=True,
     )
-    def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             df = read_table(con, st.spec)
             outcome = validate_by_document(con, st.spec, st.name, df, run_id=context.op_execution_context.run_id)
             failures = outcome.failures()
@@ -98,8 +97,8 @@ def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
         description=f"Every data record of the raw {families} tables is read into staging.{st.name}",
         blocking=True,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             raw = raw_layer_from_duckdb(con)
             df = read_table(con, st.spec)
         missing = missing_records(raw.tables, raw.table_cells, df, st.covers)
@@ -117,8 +116,8 @@ def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
         description=f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text",
         blocking=True,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
             bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
         return findings_result(bad, bad)
@@ -137,8 +136,8 @@ def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
         description=f"Every row of staging.{st.name} has a {column} a rule names (WARN: new content is kept, listed)",
         blocking=False,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             df = read_table(con, st.spec)
         found: list[dict[str, Any]] = unclassified_rows(df, column)
         lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]

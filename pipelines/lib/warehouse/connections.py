@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import duckdb
 from pipelines.lib.errors import PublishError
 
 PUBLISHED_NAME = "clusters.duckdb"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,11 @@ def working_db(paths: WarehousePaths) -> Iterator[duckdb.DuckDBPyConnection]:
     with writer_lock(paths):
         try:
             con = duckdb.connect(str(paths.working))
-        except duckdb.Error:
+        except duckdb.Error as exc:
             broken = paths.working.with_suffix(".broken")
+            log.warning(
+                "working database %s cannot be opened (%s): set aside as %s, rebuilt", paths.working, exc, broken
+            )
             os.replace(paths.working, broken)
             wal = paths.working.with_name(paths.working.name + ".wal")
             if wal.exists():
@@ -82,3 +87,13 @@ def working_db(paths: WarehousePaths) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
         finally:
             con.close()
+
+
+@contextlib.contextmanager
+def published_db(paths: WarehousePaths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published database (a shared lock: refreshes and other readers go on)."""
+    con = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
