@@ -9,7 +9,6 @@ switched off before the first import.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
+from pipelines.lib.fingerprint import rows_fingerprint
 from pipelines.lib.suites import PARAMETERS, load_suite, suite_fingerprint
 
 _LOCK = threading.Lock()
@@ -263,13 +263,6 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
-    """sha256 of a frame's rows (order-independent), of the suite that judges them and of its parameters."""
-    lines = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in df.itertuples(index=False))
-    payload = suite_fingerprint(suite, parameters) + "\n" + "\n".join(lines)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 DATA_DOCS_INPUTS = ".inputs.sha256"
 """File in the Data Docs folder naming what the site was built from (tables, suites, GX version)."""
 
@@ -292,7 +285,10 @@ def data_docs_inputs(
     from pipelines.lib import data_docs_assets
 
     parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]
-    parts += [f"{name} {rows_fingerprint(df, suites[name], parameters)}" for name, df in sorted(frames.items())]
+    parts += [
+        f"{name} {rows_fingerprint(df.itertuples(index=False), suite_fingerprint(suites[name], parameters))}"
+        for name, df in sorted(frames.items())
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import duckdb
 import pandas as pd
 
@@ -62,8 +59,11 @@ def read_table(con: duckdb.DuckDBPyConnection, spec: Table) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {spec.qualified} ORDER BY {order}").df()
 
 
-def table_fingerprint(con: duckdb.DuckDBPyConnection, spec: Table) -> str:
-    """A content hash of a table, independent of physical row order."""
-    rows = con.execute(f"SELECT * FROM {spec.qualified}").fetchall()
-    lines = sorted(json.dumps(r, default=str, ensure_ascii=False) for r in rows)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+def has_table(con: duckdb.DuckDBPyConnection, spec: Table) -> bool:
+    """True if the table exists with the registry's columns (a table of an older shape counts as absent)."""
+    found = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [spec.schema, spec.name],
+    ).fetchall()
+    return [r[0] for r in found] == spec.column_names

@@ -1,61 +1,68 @@
-"""The validation ledger (meta.validations): which table contents passed their suite."""
+"""The validation ledgers: which contents of which table passed their suite.
+
+Both are registry tables (pipelines/lib/schema.py), written with the build's write_table like every other:
+``meta.validations`` holds the latest verdict per staging table, and publishing requires a passing one whose
+fingerprint matches the table as it is; ``meta.document_validations`` (pipelines/lib/editions.py) holds the
+verdict per table and document, so an unchanged document's passing verdict can be reused.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+import pandas as pd
 
-from pipelines.lib.schema import Table
-from pipelines.lib.warehouse.build import quote, table_fingerprint
+from pipelines.lib.fingerprint import rows_fingerprint
+from pipelines.lib.schema import Table, table
+from pipelines.lib.warehouse.build import has_table, write_table
 
-VALIDATIONS_DDL = (
-    "CREATE TABLE IF NOT EXISTS meta.validations (table_name VARCHAR PRIMARY KEY, suite VARCHAR, "
-    "passed BOOLEAN, fingerprint VARCHAR, evaluated INTEGER, failures VARCHAR)"
-)
-
-
-VALIDATIONS_COMMENTS = {
-    "": "Latest Great Expectations result per staging table; publishing requires passed and a matching fingerprint.",
-    "table_name": "schema.table validated",
-    "suite": "Suite file name in expectations/ (without .json)",
-    "passed": "True when every expectation passed",
-    "fingerprint": "sha256 of the table contents that were validated",
-    "evaluated": "Number of expectations evaluated",
-    "failures": "JSON list of failed expectations with unexpected counts and samples",
-}
+VALIDATIONS = table("meta.validations")
 
 
-def _ensure_validations(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(VALIDATIONS_DDL)
-    for column, text in VALIDATIONS_COMMENTS.items():
-        target = f"COLUMN meta.validations.{column}" if column else "TABLE meta.validations"
-        con.execute(f"COMMENT ON {target} IS {quote(text)}")
+def read_ledger(con: duckdb.DuckDBPyConnection, ledger: Table) -> pd.DataFrame:
+    """A ledger's rows as stored; none when it is missing or of an older shape (then it counts as empty)."""
+    if not has_table(con, ledger):
+        return pd.DataFrame(columns=ledger.column_names)
+    return con.execute(f"SELECT * FROM {ledger.qualified}").df()
+
+
+def contents_fingerprint(con: duckdb.DuckDBPyConnection, spec: Table) -> str:
+    """The fingerprint of a table's current rows, independent of their physical order."""
+    return rows_fingerprint(con.execute(f"SELECT * FROM {spec.qualified}").fetchall())
 
 
 def record_validation(
     con: duckdb.DuckDBPyConnection, spec: Table, suite: str, passed: bool, evaluated: int, failures: str
 ) -> None:
     """Remember that a table, as it is now (by fingerprint), passed or failed its suite."""
-    _ensure_validations(con)
-    con.execute(
-        "INSERT OR REPLACE INTO meta.validations VALUES (?, ?, ?, ?, ?, ?)",
-        [spec.qualified, suite, passed, table_fingerprint(con, spec), evaluated, failures],
-    )
+    row: dict[str, Any] = {
+        "table_name": spec.qualified,
+        "suite": suite,
+        "passed": passed,
+        "fingerprint": contents_fingerprint(con, spec),
+        "evaluated": evaluated,
+        "failures": failures,
+    }
+    df = read_ledger(con, VALIDATIONS)
+    same = df.index[df["table_name"] == spec.qualified]
+    if len(same):  # its row is replaced where it stands; a new table's row goes last
+        df = df.astype(object)
+        df.loc[same[0], list(row)] = list(row.values())
+    else:
+        df = pd.concat([df, pd.DataFrame([row])], ignore_index=True) if len(df) else pd.DataFrame([row])
+    write_table(con, VALIDATIONS, df)
 
 
 def unvalidated_tables(con: duckdb.DuckDBPyConnection, specs: list[Table]) -> list[str]:
     """Tables whose current contents have no passing validation: they must not be published."""
-    _ensure_validations(con)
+    ledger = read_ledger(con, VALIDATIONS).set_index("table_name")
     bad = []
     for spec in specs:
-        found = con.execute(
-            "SELECT passed, fingerprint FROM meta.validations WHERE table_name = ?", [spec.qualified]
-        ).fetchall()
-        row = found[0] if found else None
-        if row is None:
+        if spec.qualified not in ledger.index:
             bad.append(f"{spec.qualified} (never validated)")
-        elif not row[0]:
+        elif not ledger.at[spec.qualified, "passed"]:
             bad.append(f"{spec.qualified} (failed its suite)")
-        elif row[1] != table_fingerprint(con, spec):
+        elif ledger.at[spec.qualified, "fingerprint"] != contents_fingerprint(con, spec):
             bad.append(f"{spec.qualified} (changed since it was validated)")
     return bad
