@@ -18,7 +18,7 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         key_prefix=["marts"],
         group_name="marts",
         description=mart.spec.description,
-        deps=[["staging", name] for name in mart.inputs],
+        deps=[[t.schema, t.name] for t in mart.inputs],
         kinds={"sql", "duckdb"},
         owners=["team:data-engineering"],
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{mart.sql()}\n```")},
