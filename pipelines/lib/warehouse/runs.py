@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ import duckdb
 
 from pipelines.lib.schema import Table
 from pipelines.lib.warehouse.build import quote
+
+log = logging.getLogger(__name__)
 
 RUNS = Table(
     "meta",
@@ -48,12 +51,13 @@ def seed_run_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     con.execute(RUNS_DDL)
     try:
         con.execute(f"ATTACH {quote(str(published))} AS published_db (READ_ONLY)")
-    except duckdb.Error:
-        return  # held read-write by someone else: the history restarts rather than the refresh failing
+    except duckdb.Error as exc:  # e.g. held read-write by someone else: the history restarts, the refresh goes on
+        log.warning("run history not carried over: %s cannot be attached (%s)", published, exc)
+        return
     try:
         con.execute("INSERT INTO meta.runs SELECT * FROM published_db.meta.runs")
-    except duckdb.Error:
-        pass
+    except duckdb.Error as exc:  # no meta.runs there, or one of another shape
+        log.warning("run history not carried over from %s: %s", published, exc)
     finally:
         con.execute("DETACH published_db")
 
