@@ -28,13 +28,13 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         key_prefix=["staging"],
         group_name="staging",
         description=st.spec.description,
-        deps=[["raw", name] for name in ("documents", *st.raw_inputs)],
+        deps=[["raw", name] for name in st.raw_inputs],
         kinds={"pandas", "duckdb"},
         owners=["team:data-engineering"],
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
-            df = st.builder(raw_layer_from_duckdb(con))
+            df = st.builder(raw_layer_from_duckdb(con, st.raw_inputs))  # only what it declares it reads
             write_table(con, st.spec, df)
             stored = read_table(con, st.spec)
         return dg.MaterializeResult(metadata=table_metadata(st.spec, stored))
