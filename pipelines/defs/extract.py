@@ -4,8 +4,10 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipelines.defs.metadata import findings_result, table_metadata
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
 from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib.code_versions import raw_version
 from pipelines.lib.editions import (
     extracted_versions,
     extractor_version,
@@ -40,9 +42,13 @@ WITH_TABLE_IMAGES = ("tables", "table_cells")
             group_name="raw",
             kinds={"pdf", "pandas", "duckdb"},
             owners=["team:data-engineering"],
+            metadata=definition_metadata(table(f"raw.{name}")),
+            code_version=raw_version(),
+            freshness_policy=WEEKLY_FRESHNESS,
         )
         for name, description in RAW_OUTPUTS.items()
     ],
+    pool=WRITER_POOL,
 )
 def raw_extraction(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
@@ -100,6 +106,7 @@ def raw_extraction(
     name="has_no_unrecognised_tables",
     description="Every table of at least 2 x 2 cells belongs to a known family (WARN: others are kept, listed)",
     blocking=False,
+    pool=WRITER_POOL,
 )
 def has_no_unrecognised_tables(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists the tables no family claims, with page and header; they stay in raw.tables as 'unrecognised'."""

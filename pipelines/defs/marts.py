@@ -2,8 +2,10 @@
 
 import dagster as dg
 
-from pipelines.defs.metadata import findings_result, table_metadata
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
 from pipelines.defs.resources import Warehouse
+from pipelines.lib.code_versions import mart_version
 from pipelines.lib.drift import MOVE_SHARE, describe_move, describe_row_change, moved_values, row_changes
 from pipelines.lib.marts import MARTS, Mart, build_mart
 from pipelines.lib.schema import table
@@ -21,7 +23,10 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         deps=[[t.schema, t.name] for t in mart.inputs],
         kinds={"sql", "duckdb"},
         owners=["team:data-engineering"],
-        metadata={"sql": dg.MetadataValue.md(f"```sql\n{mart.sql()}\n```")},
+        metadata={**definition_metadata(mart.spec), "sql": dg.MetadataValue.md(f"```sql\n{mart.sql()}\n```")},
+        code_version=mart_version(mart),
+        freshness_policy=WEEKLY_FRESHNESS,
+        pool=WRITER_POOL,
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
@@ -42,6 +47,7 @@ EDITION_CHANGES = table("marts.edition_changes")
     name="editions_keep_the_same_rows",
     description="No staging table gains or loses rows from one edition to the next (WARN: drift is shown, not blocked)",
     blocking=False,
+    pool=WRITER_POOL,
 )
 def editions_keep_the_same_rows(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists, per edition pair and staging table, the keys of the rows added and removed."""
@@ -57,6 +63,7 @@ def editions_keep_the_same_rows(warehouse: Warehouse) -> dg.AssetCheckResult:
     name="edition_values_move_less_than_a_quarter",
     description=f"No number moves more than {MOVE_SHARE:.0%} between consecutive editions (WARN, not blocking)",
     blocking=False,
+    pool=WRITER_POOL,
 )
 def edition_values_move_less_than_a_quarter(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists the numeric values that moved by more than the stated share between consecutive editions."""

@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.resources import Warehouse
+from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
@@ -27,6 +29,9 @@ def _iso(ts: float | None) -> str:
     deps=[["marts", m.name] for m in MARTS] + [["staging", st.name] for st in STAGING],
     kinds={"duckdb", "parquet", "csv", "excel"},
     owners=["team:data-engineering"],
+    code_version=publish_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
+    pool=WRITER_POOL,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """warehouse/clusters.duckdb and exports/ (Parquet, CSV, xlsx), replaced atomically once every check has passed."""
@@ -66,6 +71,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     deps=[["published_warehouse"]],
     kinds={"html"},
     owners=["team:data-engineering"],
+    code_version=data_docs_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
 )
 def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
     """GX Data Docs of every staging suite and its result on the published warehouse; rebuilt when either changes."""

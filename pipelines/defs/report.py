@@ -4,8 +4,10 @@ import base64
 
 import dagster as dg
 
+from pipelines.defs.automation import WEEKLY_FRESHNESS
 from pipelines.defs.publish import published_warehouse
 from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib.code_versions import report_version
 from pipelines.lib.report import build_report
 
 
@@ -19,6 +21,8 @@ def _image_md(title: str, png: bytes) -> dg.MetadataValue:
     deps=[published_warehouse],
     kinds={"html", "matplotlib"},
     owners=["team:data-engineering"],
+    code_version=report_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
 )
 def published_report(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse

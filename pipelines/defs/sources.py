@@ -4,8 +4,10 @@ import hashlib
 
 import dagster as dg
 
-from pipelines.defs.metadata import table_metadata
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, table_metadata
 from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib.code_versions import sources_version
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
@@ -21,6 +23,10 @@ SPEC = table("raw.documents")
     group_name="sources",
     kinds={"pdf", "duckdb"},
     owners=["team:data-engineering"],
+    metadata=definition_metadata(SPEC),
+    code_version=sources_version(SPEC),
+    freshness_policy=WEEKLY_FRESHNESS,
+    pool=WRITER_POOL,
 )
 def source_documents(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse

@@ -8,8 +8,10 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.defs.metadata import findings_result, table_metadata
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
 from pipelines.defs.resources import Warehouse
+from pipelines.lib.code_versions import staging_version
 from pipelines.lib.editions import validate_by_document
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows
@@ -31,6 +33,10 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         deps=[["raw", name] for name in st.raw_inputs],
         kinds={"pandas", "duckdb"},
         owners=["team:data-engineering"],
+        metadata=definition_metadata(st.spec),
+        code_version=staging_version(st),
+        freshness_policy=WEEKLY_FRESHNESS,
+        pool=WRITER_POOL,
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
@@ -54,6 +60,7 @@ def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="matches_expectation_suite",
         description=f"The registry's rules and expectations/{st.name}.json hold on every document of staging.{st.name}",
         blocking=True,
+        pool=WRITER_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.working() as con:
@@ -96,6 +103,7 @@ def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="accounts_for_every_raw_record",
         description=f"Every data record of the raw {families} tables is read into staging.{st.name}",
         blocking=True,
+        pool=WRITER_POOL,
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.working() as con:
@@ -115,6 +123,7 @@ def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="raw_text_is_in_its_source",
         description=f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text",
         blocking=True,
+        pool=WRITER_POOL,
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.working() as con:
@@ -135,6 +144,7 @@ def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="has_no_unclassified_rows",
         description=f"Every row of staging.{st.name} has a {column} a rule names (WARN: new content is kept, listed)",
         blocking=False,
+        pool=WRITER_POOL,
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.working() as con:
