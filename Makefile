@@ -17,9 +17,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+$(DAGSTER_HOME)/dagster.yaml: instance/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	cp instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -29,15 +29,19 @@ run: install ## materialize every asset from raw/ and publish warehouse/clusters
 test: install ## run the test suite
 	$(PY) -m pytest --cov=pipelines.lib.normalize --cov-report=term:skip-covered --cov-fail-under=95
 
-ui: install ## Dagster UI on 127.0.0.1:3000
-	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+# dg runs the project's own .venv; VIRTUAL_ENV says so (else dg warns that no venv is active).
+DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/dg
+
+ui: install ## Dagster UI on 127.0.0.1:3000 (dg dev: the code location from [tool.dg] in pyproject.toml)
+	$(DG) dev -h 127.0.0.1 -p 3000
 
 sql: install ## read-only SQL prompt (harlequin, the lock's DuckDB) on the published warehouse
 	$(PY) -m pipelines.cli sql
 
-lint: install ## ruff (lint + format) and the dependency audit
+lint: install ## ruff (lint + format), dg check defs and the dependency audit
 	$(VENV)/bin/ruff check pipelines tests bench
 	$(VENV)/bin/ruff format --check pipelines tests bench
+	$(DG) check defs
 	$(MAKE) --no-print-directory audit
 
 # pip-audit asks PyPI's per-version JSON API (/pypi/<name>/<version>/json) for the advisories of every pin.

@@ -15,7 +15,7 @@ import dagster as dg  # noqa: E402
 T_DAGSTER = time.perf_counter()
 
 from pipelines.definitions import defs  # noqa: E402
-from pipelines.defs.resources import PipelineSettings  # noqa: E402
+from pipelines.defs.resources import PipelineSettings, Warehouse  # noqa: E402
 
 T_DEFS = time.perf_counter()
 
@@ -36,12 +36,12 @@ def stage(step_key: str) -> str:
 
 def main() -> None:
     raw_dir, warehouse_dir = sys.argv[1], sys.argv[2]
-    settings = PipelineSettings(raw_dir=raw_dir, warehouse_dir=warehouse_dir)
+    settings = PipelineSettings(raw_dir=raw_dir)
     instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
     result = dg.materialize(
         [*defs.assets, *(defs.asset_checks or [])],
-        resources={"settings": settings},
+        resources={"settings": settings, "warehouse": Warehouse(warehouse_dir=warehouse_dir)},
         instance=instance,
         raise_on_error=False,
     )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.lib.settings import Settings
-from pipelines.lib.warehouse import WarehousePaths
+from pipelines.lib.warehouse.connections import WarehousePaths
 
 if TYPE_CHECKING:  # Dagster is imported only when a run has something to do
     import dagster as dg
@@ -102,7 +102,8 @@ def _nothing_to_do(paths: WarehousePaths, inputs: dict[str, Any], started: float
     """Record a run that found nothing to do in meta.runs (the published file's only change) and say so."""
     from pipelines.lib.refresh_state import load_state, save_state
     from pipelines.lib.run_info import code_version, package_versions
-    from pipelines.lib.warehouse import RunRecord, record_unchanged_run
+    from pipelines.lib.warehouse.publish import record_unchanged_run
+    from pipelines.lib.warehouse.runs import RunRecord
 
     last = load_state(paths) or {}
     now = datetime.now(UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.definitions import defs
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.paths import PROJECT_ROOT
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
@@ -41,10 +41,10 @@ def published_hashes(warehouse: Path) -> dict[str, str]:
 
 def refresh(raw_dir: Path, warehouse_dir: Path, selection: dg.AssetSelection | None = None, **limits: float):
     """The real refresh graph (every asset and check) into warehouse_dir, in process, on an ephemeral instance."""
-    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir), **limits)
+    settings = PipelineSettings(raw_dir=str(raw_dir), **limits)
     return dg.materialize(
         [*defs.assets, *(defs.asset_checks or [])],
-        resources={"settings": settings},
+        resources={"settings": settings, "warehouse": Warehouse(warehouse_dir=str(warehouse_dir))},
         instance=dg.DagsterInstance.ephemeral(),
         selection=selection,
         raise_on_error=False,

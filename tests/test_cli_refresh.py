@@ -51,7 +51,7 @@ def refreshed(tmp_path_factory):
     raw, wh, home = tmp / "raw", tmp / "warehouse", tmp / "dagster_home"
     raw.mkdir()
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home)
+    shutil.copy(PROJECT_ROOT / "instance" / "dagster.yaml", home)
     shutil.copy(DECK, raw)
     first = _run(raw, wh, home)
     return raw, wh, home, first

@@ -4,8 +4,10 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipelines.defs.metadata import findings_result, table_metadata
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
+from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib.code_versions import raw_version
 from pipelines.lib.editions import (
     extracted_versions,
     extractor_version,
@@ -20,7 +22,7 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.new_content import unrecognised_tables
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.extract import extract_document
-from pipelines.lib.warehouse import working_db, write_table
+from pipelines.lib.warehouse.build import write_table
 
 RAW_OUTPUTS = {
     "tables": "Every recognised table: family, page, title and bbox.",
@@ -40,11 +42,17 @@ WITH_TABLE_IMAGES = ("tables", "table_cells")
             group_name="raw",
             kinds={"pdf", "pandas", "duckdb"},
             owners=["team:data-engineering"],
+            metadata=definition_metadata(table(f"raw.{name}")),
+            code_version=raw_version(),
+            freshness_policy=WEEKLY_FRESHNESS,
         )
         for name, description in RAW_OUTPUTS.items()
     ],
+    pool=WRITER_POOL,
 )
-def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings) -> Iterator[dg.MaterializeResult]:
+def raw_extraction(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
+) -> Iterator[dg.MaterializeResult]:
     """Extract every table and passage of each new or changed source PDF with pdfplumber; keep the others' rows."""
 
     def progress(page: int, pages: int, file_name: str) -> None:
@@ -53,7 +61,7 @@ def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings
     pdfs = {p.stem: p for p in list_source_pdfs(settings.raw_path())}
     current = {d: sha256_file(p) for d, p in pdfs.items()}
     version = extractor_version()
-    with working_db(settings.warehouse()) as con:
+    with warehouse.working() as con:
         previous = stored_frames(con, RAW_OUTPUTS)
         stale = stale_documents(current, extracted_versions(con), version, have_rows=previous is not None)
     context.log.info(
@@ -62,7 +70,7 @@ def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings
     )
     extractions = [
         extract_document(
-            pdfs[d], max_pages=settings.page_limit(), page_timeout_s=settings.page_timeout(), progress=progress
+            pdfs[d], max_pages=settings.max_pages, page_timeout_s=settings.page_timeout_s, progress=progress
         )
         for d in stale
     ]
@@ -72,7 +80,7 @@ def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings
             context.log.warning(f"{ex.document.file_name}, page {t.page}: unrecognised table {t.table_id} {header!r}")
     fresh = RawLayer.from_extractions(extractions)
     keep = set(current) - set(stale)
-    with working_db(settings.warehouse()) as con:
+    with warehouse.working() as con:
         frames = {
             name: merge_frames(previous[name] if previous else None, getattr(fresh, name), keep) for name in RAW_OUTPUTS
         }
@@ -98,10 +106,11 @@ def raw_extraction(context: dg.AssetExecutionContext, settings: PipelineSettings
     name="has_no_unrecognised_tables",
     description="Every table of at least 2 x 2 cells belongs to a known family (WARN: others are kept, listed)",
     blocking=False,
+    pool=WRITER_POOL,
 )
-def has_no_unrecognised_tables(settings: PipelineSettings) -> dg.AssetCheckResult:
+def has_no_unrecognised_tables(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists the tables no family claims, with page and header; they stay in raw.tables as 'unrecognised'."""
-    with working_db(settings.warehouse()) as con:
+    with warehouse.working() as con:
         found = unrecognised_tables(
             con.execute("SELECT * FROM raw.tables").df(), con.execute("SELECT * FROM raw.table_cells").df()
         )

@@ -23,6 +23,11 @@ def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
     return head.to_markdown(index=False) if len(head) else "_empty_"
 
 
+def definition_metadata(spec: Table) -> dict[str, Any]:
+    """What the UI shows before the first run: the registry's column schema and the DuckDB table name."""
+    return {"dagster/column_schema": column_schema(spec), "dagster/table_name": spec.qualified}
+
+
 def table_metadata(spec: Table, df: pd.DataFrame) -> dict[str, Any]:
     """dagster/row_count, dagster/column_schema, dagster/table_name and a preview."""
     return {

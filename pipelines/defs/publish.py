@@ -4,14 +4,17 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.resources import Warehouse
 from pipelines.lib import background, published_docs
+from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.warehouse import RunRecord, publish, working_db
+from pipelines.lib.warehouse.publish import publish
+from pipelines.lib.warehouse.runs import RunRecord
 
 
 def _iso(ts: float | None) -> str:
@@ -24,11 +27,14 @@ def _iso(ts: float | None) -> str:
     deps=[["marts", m.name] for m in MARTS] + [["staging", st.name] for st in STAGING],
     kinds={"duckdb", "parquet", "csv", "excel"},
     owners=["team:data-engineering"],
+    code_version=publish_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
+    pool=WRITER_POOL,
 )
-def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """warehouse/clusters.duckdb and exports/ (Parquet, CSV, xlsx), replaced atomically once every check has passed."""
-    paths = settings.warehouse()
-    with working_db(paths) as con:
+    paths = warehouse.paths
+    with warehouse.working() as con:
         documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
         missing = missing_in_warehouse(con)
     if missing:  # the completeness rule guards the publish too, whatever subset of checks ran
@@ -65,10 +71,12 @@ def published_warehouse(context: dg.AssetExecutionContext, settings: PipelineSet
     deps=[["published_warehouse"]],
     kinds={"html"},
     owners=["team:data-engineering"],
+    code_version=data_docs_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
 )
-def data_docs(settings: PipelineSettings) -> dg.MaterializeResult:
+def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
     """GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either changes."""
-    docs = background.task_result(published_docs.TASK, published_docs.published_data_docs, settings.warehouse())
+    docs = background.task_result(published_docs.TASK, published_docs.published_data_docs, warehouse.paths)
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),

@@ -4,8 +4,10 @@ import base64
 
 import dagster as dg
 
+from pipelines.defs.automation import WEEKLY_FRESHNESS
 from pipelines.defs.publish import published_warehouse
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib.code_versions import report_version
 from pipelines.lib.report import build_report
 
 
@@ -20,10 +22,14 @@ def _image_md(title: str, png: bytes) -> dg.MetadataValue:
     kinds={"html", "matplotlib"},
     op_tags={"dagster/priority": "1"},  # before data_docs, which the background worker renders meanwhile
     owners=["team:data-engineering"],
+    code_version=report_version(),
+    freshness_policy=WEEKLY_FRESHNESS,
 )
-def published_report(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def published_report(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
-    result = build_report(settings.warehouse(), run_id=context.run_id, raw_dir=settings.raw_path())
+    result = build_report(warehouse.paths, run_id=context.run_id, raw_dir=settings.raw_path())
     context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
     return dg.MaterializeResult(
         metadata={

@@ -28,7 +28,7 @@ def _changes(previous: dict[str, str], state: dict[str, str]) -> list[str]:
 def raw_sources_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
     """One run per change of the sources' sha256s; an unreadable source skips the tick."""
     try:
-        state = sources_state(settings.raw_path(), timeout_s=settings.page_timeout())
+        state = sources_state(settings.raw_path(), timeout_s=settings.http_timeout_s)
     except (OSError, RemoteSourceError, urllib.error.URLError) as exc:
         return dg.SensorResult(skip_reason=dg.SkipReason(f"cannot read the sources: {exc}"))
     cursor = json.dumps(state, sort_keys=True)

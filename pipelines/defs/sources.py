@@ -4,15 +4,17 @@ import hashlib
 
 import dagster as dg
 
-from pipelines.defs.metadata import table_metadata
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, table_metadata
+from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib import background
+from pipelines.lib.code_versions import sources_version
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
 from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import documents_frame
-from pipelines.lib.warehouse import working_db, write_table
+from pipelines.lib.warehouse.build import write_table
 
 SPEC = table("raw.documents")
 
@@ -22,13 +24,19 @@ SPEC = table("raw.documents")
     group_name="sources",
     kinds={"pdf", "duckdb"},
     owners=["team:data-engineering"],
+    metadata=definition_metadata(SPEC),
+    code_version=sources_version(SPEC),
+    freshness_policy=WEEKLY_FRESHNESS,
+    pool=WRITER_POOL,
 )
-def source_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def source_documents(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """Every PDF in the raw folder, with sha256 and page count; the sha256s are the data version."""
     if background.start():
         context.log.debug("started the background validation worker (it imports Great Expectations now)")
     try:
-        fetched = sync_remote_sources(settings.raw_path(), log=context.log.warning)
+        fetched = sync_remote_sources(settings.raw_path(), timeout_s=settings.http_timeout_s, log=context.log.warning)
     except RemoteSourceError as exc:
         raise dg.Failure(str(exc)) from exc
     for f in fetched:
@@ -36,9 +44,9 @@ def source_documents(context: dg.AssetExecutionContext, settings: PipelineSettin
     pdfs = list_source_pdfs(settings.raw_path())
     if not pdfs:
         raise dg.Failure(f"no *.pdf in {settings.raw_path()} (PIPELINES_RAW_DIR)")
-    docs = [inspect_document(p, max_pages=settings.page_limit()) for p in pdfs]
+    docs = [inspect_document(p, max_pages=settings.max_pages) for p in pdfs]
     df = documents_frame(docs)
-    with working_db(settings.warehouse()) as con:
+    with warehouse.working() as con:
         write_table(con, SPEC, df)
     version = hashlib.sha256("".join(f"{d.document_id}:{d.sha256}\n" for d in docs).encode()).hexdigest()
     context.log.info(f"{len(docs)} source document(s): " + ", ".join(f"{d.file_name} {d.sha256[:12]}" for d in docs))

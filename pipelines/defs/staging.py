@@ -8,8 +8,10 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.defs.metadata import findings_result, table_metadata
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
+from pipelines.defs.resources import Warehouse
+from pipelines.lib.code_versions import staging_version
 from pipelines.lib.editions import submit_validations, validate_by_document
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows
@@ -17,7 +19,8 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation_results import ValidationResults
-from pipelines.lib.warehouse import read_table, record_validation, working_db, write_table
+from pipelines.lib.warehouse.build import read_table, write_table
+from pipelines.lib.warehouse.ledger import record_validation
 
 
 def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
@@ -28,13 +31,17 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         key_prefix=["staging"],
         group_name="staging",
         description=st.spec.description,
-        deps=[["raw", name] for name in ("documents", *st.raw_inputs)],
+        deps=[["raw", name] for name in st.raw_inputs],
         kinds={"pandas", "duckdb"},
         owners=["team:data-engineering"],
+        metadata=definition_metadata(st.spec),
+        code_version=staging_version(st),
+        freshness_policy=WEEKLY_FRESHNESS,
+        pool=WRITER_POOL,
     )
-    def _asset(settings: PipelineSettings) -> dg.MaterializeResult:
-        with working_db(settings.warehouse()) as con:
-            df = st.builder(raw_layer_from_duckdb(con))
+    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.working() as con:
+            df = st.builder(raw_layer_from_duckdb(con, st.raw_inputs))  # only what it declares it reads
             write_table(con, st.spec, df)
             stored = read_table(con, st.spec)
             submit_validations(con, st.spec, st.name, stored)  # its suite check takes the result
@@ -55,11 +62,11 @@ def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="matches_expectation_suite",
         description=f"The registry's rules and expectations/{st.name}.json hold on every document of staging.{st.name}",
         blocking=True,
+        pool=WRITER_POOL,
     )
-    def _check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
-        paths = settings.warehouse()
-        results = ValidationResults.in_build_dir(paths.build_dir)
-        with working_db(paths) as con:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        results = ValidationResults.in_build_dir(warehouse.paths.build_dir)
+        with warehouse.working() as con:
             df = read_table(con, st.spec)
             run_id = context.op_execution_context.run_id
             outcome = validate_by_document(con, st.spec, st.name, df, run_id=run_id, results=results)
@@ -100,9 +107,10 @@ def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="accounts_for_every_raw_record",
         description=f"Every data record of the raw {families} tables is read into staging.{st.name}",
         blocking=True,
+        pool=WRITER_POOL,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             raw = raw_layer_from_duckdb(con)
             df = read_table(con, st.spec)
         missing = missing_records(raw.tables, raw.table_cells, df, st.covers)
@@ -119,9 +127,10 @@ def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="raw_text_is_in_its_source",
         description=f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text",
         blocking=True,
+        pool=WRITER_POOL,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
             bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
         return findings_result(bad, bad)
@@ -139,9 +148,10 @@ def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
         name="has_no_unclassified_rows",
         description=f"Every row of staging.{st.name} has a {column} a rule names (WARN: new content is kept, listed)",
         blocking=False,
+        pool=WRITER_POOL,
     )
-    def _check(settings: PipelineSettings) -> dg.AssetCheckResult:
-        with working_db(settings.warehouse()) as con:
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.working() as con:
             df = read_table(con, st.spec)
         found: list[dict[str, Any]] = unclassified_rows(df, column)
         lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]

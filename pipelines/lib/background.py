@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from pipelines.lib.validate import ValidationSummary, rows_fingerprint, validate_frame, warm_up
+from pipelines.lib.validate import ValidationSummary, batch_fingerprint, validate_frame, warm_up
 
 T = TypeVar("T")
 
@@ -89,7 +89,7 @@ def task_result(key: str, fn: Callable[..., T], *args: Any) -> T:
 
 def submit(suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any]) -> bool:
     """Validate these rows in the worker, if one runs; True when submitted."""
-    key = "validate " + rows_fingerprint(rows, suite_dict, parameters)
+    key = "validate " + batch_fingerprint(rows, suite_dict, parameters)
     return start_task(key, _validate, suite, rows, parameters, suite_dict)
 
 
@@ -97,7 +97,7 @@ def validate(
     suite: str, rows: pd.DataFrame, *, parameters: dict[str, Any], suite_dict: dict[str, Any]
 ) -> ValidationSummary:
     """validate_frame's result for these rows: the worker's when it validated them, else computed here."""
-    key = "validate " + rows_fingerprint(rows, suite_dict, parameters)
+    key = "validate " + batch_fingerprint(rows, suite_dict, parameters)
     return task_result(key, _validate, suite, rows, parameters, suite_dict)
 
 

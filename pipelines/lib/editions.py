@@ -17,7 +17,6 @@ Editions of the same deck are paired by `marts.edition_changes` (see pipelines/s
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,12 +25,13 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib import background
-from pipelines.lib.paths import PROJECT_ROOT
+from pipelines.lib.fingerprint import code_fingerprint
 from pipelines.lib.schema import Table, table
 from pipelines.lib.suites import document_parameters, load_suite, loosest
-from pipelines.lib.validate import ValidationSummary, rows_fingerprint
+from pipelines.lib.validate import ValidationSummary, batch_fingerprint
 from pipelines.lib.validation_results import ValidationResults
-from pipelines.lib.warehouse import write_table
+from pipelines.lib.warehouse.build import has_table, write_table
+from pipelines.lib.warehouse.ledger import read_ledger
 
 EXTRACTIONS = table("meta.extractions")
 DOCUMENT_VALIDATIONS = table("meta.document_validations")
@@ -40,34 +40,20 @@ EXTRACTOR_SOURCES = ("pipelines/lib/pdf", "pipelines/lib/tables")
 
 def extractor_version() -> str:
     """sha256 of the extraction code: a change re-extracts every document."""
-    digest = hashlib.sha256()
-    for folder in EXTRACTOR_SOURCES:
-        for path in sorted((PROJECT_ROOT / folder).glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, spec: Table) -> bool:
-    """True if the table exists with the registry's columns (a ledger of an older shape counts as absent)."""
-    found = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-        "ORDER BY ordinal_position",
-        [spec.schema, spec.name],
-    ).fetchall()
-    return [r[0] for r in found] == spec.column_names
+    return code_fingerprint(*EXTRACTOR_SOURCES)
 
 
 def stored_frames(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, pd.DataFrame] | None:
     """raw.<name> frames as stored in the working database, or None if any is missing."""
     specs = [table(f"raw.{n}") for n in names]
-    if not all(_has_table(con, s) for s in specs):
+    if not all(has_table(con, s) for s in specs):
         return None
     return {s.name: con.execute(f"SELECT * FROM {s.qualified}").df() for s in specs}
 
 
 def extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     """document_id → (sha256, extractor_version) of the rows stored in raw.*."""
-    if not _has_table(con, EXTRACTIONS):
+    if not has_table(con, EXTRACTIONS):
         return {}
     rows = con.execute("SELECT document_id, sha256, extractor_version FROM meta.extractions").fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}
@@ -159,14 +145,13 @@ class DocumentsValidation:
 
 def _passed_before(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, tuple[str, int, str | None]]:
     """document_id → (fingerprint, expectations, run_id) of its last passing validation."""
-    if not _has_table(con, DOCUMENT_VALIDATIONS):
-        return {}
-    rows = con.execute(
-        "SELECT document_id, fingerprint, evaluated, run_id FROM meta.document_validations "
-        "WHERE table_name = ? AND passed",
-        [table_name],
-    ).fetchall()
-    return {r[0]: (r[1], int(r[2]), r[3]) for r in rows}
+    df = read_ledger(con, DOCUMENT_VALIDATIONS)
+    passed = df[(df["table_name"] == table_name) & df["passed"].astype(bool)]
+    # a null run_id reads back as NaN
+    return {
+        r.document_id: (r.fingerprint, int(r.evaluated), r.run_id if isinstance(r.run_id, str) else None)
+        for r in passed.itertuples()
+    }
 
 
 def _run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> str | None:
@@ -203,7 +188,7 @@ def _batches(
     batches = []
     for document_id, rows in groups.items():
         params = parameters.get(document_id, fallback)
-        fingerprint = rows_fingerprint(rows, suite_dict, params)
+        fingerprint = batch_fingerprint(rows, suite_dict, params)
         reusable = bool(document_id) and document_id in before and before[document_id][0] == fingerprint
         batches.append(
             _DocumentBatch(document_id, rows, params, fingerprint, before[document_id] if reusable else None)
@@ -267,11 +252,7 @@ def _store_document_validations(
     con: duckdb.DuckDBPyConnection, table_name: str, present: set[str], records: list[dict[str, Any]]
 ) -> None:
     """Replace this table's records: keep unchanged documents' rows, update the validated ones."""
-    old = (
-        con.execute("SELECT * FROM meta.document_validations").df()
-        if _has_table(con, DOCUMENT_VALIDATIONS)
-        else pd.DataFrame(columns=DOCUMENT_VALIDATIONS.column_names)
-    )
+    old = read_ledger(con, DOCUMENT_VALIDATIONS)
     updated = {r["document_id"] for r in records}
     keep = old[
         (old["table_name"] != table_name) | (old["document_id"].isin(present) & ~old["document_id"].isin(updated))

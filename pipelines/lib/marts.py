@@ -1,20 +1,22 @@
-"""Marts: one SQL file per mart in pipelines/sql/marts/, typed by the registry, with declared staging inputs.
+"""Marts: one SQL file per registry mart in pipelines/sql/marts/, typed by the registry.
 
-A SQL file may hold a ``-- @generated: <block>`` line where SQL made from the registry goes: only
-identifiers from the registry are written into it, never data values.
+A mart's inputs are the registry tables its SQL reads (``FROM`` / ``JOIN schema.table``): they are read
+from the file, never declared beside it. A SQL file may hold a ``-- @generated: <block>`` line where SQL
+made from the registry goes: only identifiers from the registry are written into it, never data values.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipelines.lib.paths import SQL_DIR
-from pipelines.lib.schema import Table, table
+from pipelines.lib.schema import MART_TABLES, Table, table
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.warehouse import replace_from_query
+from pipelines.lib.warehouse.build import replace_from_query
 
 PROVENANCE_COLUMNS = ("source_page", "source_table_id", "source_row", "source_col")
 """Where a value was printed, not what it is: never compared between editions."""
@@ -50,12 +52,21 @@ GENERATED = {"staging_cells": staging_cells_sql}
 """Blocks a mart's SQL file can ask for with '-- @generated: <name>'."""
 
 
+COMMENT = re.compile(r"--[^\n]*")
+TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(raw|staging|marts|meta)\.(\w+)", re.IGNORECASE)
+
+
+def tables_read(sql: str) -> tuple[Table, ...]:
+    """The registry tables a query reads after FROM or JOIN (comments aside), in name order."""
+    names = {f"{schema.lower()}.{name}" for schema, name in TABLE_READ.findall(COMMENT.sub("", sql))}
+    return tuple(table(n) for n in sorted(names))
+
+
 @dataclass(frozen=True)
 class Mart:
-    """A mart: its registry entry, the SQL that builds it, and the staging tables it reads."""
+    """A mart: its registry entry, the SQL that builds it, and the tables that SQL reads."""
 
     name: str
-    inputs: tuple[str, ...]
 
     @property
     def spec(self) -> Table:
@@ -73,20 +84,14 @@ class Mart:
             lines.append(f"    {GENERATED[marker]()}" if marker else line)
         return "\n".join(lines) + "\n"
 
+    @property
+    def inputs(self) -> tuple[Table, ...]:
+        """The registry tables its SQL (generated blocks filled in) reads."""
+        return tables_read(self.sql())
 
-MARTS: tuple[Mart, ...] = (
-    Mart("budget_yoy", ("budget_items",)),
-    Mart("budget_by_section", ("budget_items",)),
-    Mart("overseas_cluster_profiles", ("overseas_clusters", "cluster_metrics")),
-    Mart("foreign_policy_budgets", ("foreign_policies",)),
-    Mart(
-        "policy_timeline",
-        ("regional_policy_laws", "foreign_policies", "cluster_history_events", "overseas_clusters", "plan_periods"),
-    ),
-    Mart("cluster_networks", ("cluster_examples",)),
-    Mart("projects_by_field", ("cluster_projects",)),
-    Mart("edition_changes", tuple(st.name for st in STAGING)),
-)
+
+MARTS: tuple[Mart, ...] = tuple(Mart(t.name) for t in MART_TABLES)
+"""Every mart of the registry, in its order (the order of the exports)."""
 
 
 def build_mart(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:

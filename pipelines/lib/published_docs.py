@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.suites import document_parameters, loosest
 from pipelines.lib.validate import DataDocs, build_data_docs
 from pipelines.lib.validation_results import ValidationResults
-from pipelines.lib.warehouse import WarehousePaths, read_table
+from pipelines.lib.warehouse.build import read_table
+from pipelines.lib.warehouse.connections import WarehousePaths, published_db
 
 TASK = "data_docs"
 """The background task key under which the publish step hands the Data Docs over."""
@@ -16,12 +15,9 @@ TASK = "data_docs"
 
 def published_data_docs(paths: WarehousePaths) -> DataDocs:
     """Render (or keep, when nothing changed) warehouse/data_docs from the published tables."""
-    con = duckdb.connect(str(paths.published), read_only=True)
-    try:
+    with published_db(paths) as con:
         frames = {st.name: read_table(con, st.spec) for st in STAGING}
         per_document = document_parameters(con)
-    finally:
-        con.close()
     results = ValidationResults.in_build_dir(paths.build_dir)
     return build_data_docs(
         frames, paths.data_docs, loosest(per_document), document_parameters=per_document, results=results

@@ -19,7 +19,7 @@ from pipelines.lib.digest import sha256_file
 from pipelines.lib.paths import EXPECTATIONS_DIR, PROJECT_ROOT
 from pipelines.lib.run_info import package_versions
 from pipelines.lib.settings import Settings
-from pipelines.lib.warehouse import WarehousePaths
+from pipelines.lib.warehouse.connections import WarehousePaths
 
 STATE_NAME = "last_refresh.json"
 CODE_SOURCES = ("pipelines", "requirements.lock")

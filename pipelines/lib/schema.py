@@ -418,7 +418,21 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("document_id", "project_name", "field"),
     ),
-    # ---- meta: per-document state of the incremental refresh (pipelines/lib/editions.py) ----
+    # ---- meta: the validation ledgers (pipelines/lib/warehouse/ledger.py) and per-document state ----
+    Table(
+        "meta",
+        "validations",
+        "Latest Great Expectations result per staging table; publishing requires passed and a matching fingerprint.",
+        (
+            C("table_name", "VARCHAR", "schema.table validated"),
+            C("suite", "VARCHAR", "Suite file name in expectations/ (without .json)"),
+            C("passed", "BOOLEAN", "True when every expectation passed"),
+            C("fingerprint", "VARCHAR", "sha256 of the table contents that were validated"),
+            C("evaluated", "INTEGER", "Number of expectations evaluated"),
+            C("failures", "VARCHAR", "JSON list of failed expectations with unexpected counts and samples"),
+        ),
+        key=("table_name",),
+    ),
     Table(
         "meta",
         "extractions",
@@ -446,7 +460,7 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-MARTS: tuple[Table, ...] = (
+MART_TABLES: tuple[Table, ...] = (
     Table(
         "marts",
         "budget_yoy",
@@ -597,7 +611,7 @@ MARTS: tuple[Table, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Table] = {t.qualified: t for t in (*TABLES, *MARTS)}
+BY_NAME: dict[str, Table] = {t.qualified: t for t in (*TABLES, *MART_TABLES)}
 
 
 def table(qualified: str) -> Table:

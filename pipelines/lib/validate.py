@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
+from pipelines.lib.fingerprint import rows_fingerprint
 from pipelines.lib.suites import PARAMETERS, load_suite, suite_fingerprint
 
 if TYPE_CHECKING:
@@ -267,11 +268,9 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def rows_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
-    """sha256 of a frame's rows (order-independent), of the suite that judges them and of its parameters."""
-    lines = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in df.itertuples(index=False))
-    payload = suite_fingerprint(suite, parameters) + "\n" + "\n".join(lines)
-    return hashlib.sha256(payload.encode()).hexdigest()
+def batch_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
+    """The fingerprint of a frame's rows judged by a suite with its parameters (what a verdict holds for)."""
+    return rows_fingerprint(df.itertuples(index=False), suite_fingerprint(suite, parameters))
 
 
 DATA_DOCS_INPUTS = ".inputs.sha256"
@@ -346,7 +345,7 @@ def build_data_docs(
         batches = [Batch(t, "", df, parameters or {}) for t, df in sorted(frames.items())]
     else:
         batches = document_batches(frames, document_parameters, parameters or {})
-    fingerprints = [rows_fingerprint(b.rows, suites[b.table], b.parameters) for b in batches]
+    fingerprints = [batch_fingerprint(b.rows, suites[b.table], b.parameters) for b in batches]
     inputs = data_docs_inputs(fingerprints)
     stamp = out_dir / DATA_DOCS_INPUTS
     if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:

@@ -52,3 +52,16 @@ def test_asset_key_prefixes_equal_schemas_and_groups_are_layers():
         if spec.key.path[0] in ("raw", "staging", "marts"):
             assert spec.group_name in ("sources", "raw", "staging", "marts")
     assert isinstance(defs.resolve_job_def("refresh_job"), dg.JobDefinition)
+
+
+def test_every_asset_has_a_code_version_and_the_weekly_freshness_policy():
+    from pipelines.defs.automation import REFRESH_TIMEZONE, WEEKLY_FRESHNESS
+
+    schedule = defs.resolve_schedule_def("refresh_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * 1", REFRESH_TIMEZONE)
+    # due within the hour after the schedule fires, in the schedule's time zone
+    assert (WEEKLY_FRESHNESS.deadline_cron, WEEKLY_FRESHNESS.timezone) == ("0 7 * * 1", REFRESH_TIMEZONE)
+    assert WEEKLY_FRESHNESS.lower_bound_delta.total_seconds() == 3600
+    for spec in defs.resolve_all_asset_specs():
+        assert spec.code_version, spec.key
+        assert spec.freshness_policy == WEEKLY_FRESHNESS, spec.key

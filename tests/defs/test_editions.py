@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.paths import PROJECT_ROOT
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
@@ -72,10 +72,12 @@ def retypeset(src, dst, page_no, old, new):
 
 
 def refresh(raw_dir, warehouse_dir):
-    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
     return dg.materialize(
         [*defs.assets, *(defs.asset_checks or [])],
-        resources={"settings": settings},
+        resources={
+            "settings": PipelineSettings(raw_dir=str(raw_dir)),
+            "warehouse": Warehouse(warehouse_dir=str(warehouse_dir)),
+        },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

@@ -63,7 +63,7 @@ def rev1_alone(tmp_path_factory):
 def both_and_first(tmp_path_factory):
     """The deck refreshed alone, then rev1 dropped beside it and refreshed again on the same instance."""
     from pipelines.definitions import defs
-    from pipelines.defs.resources import PipelineSettings
+    from pipelines.defs.resources import PipelineSettings, Warehouse
 
     tmp = tmp_path_factory.mktemp("both")
     raw, wh = tmp / "raw", tmp / "warehouse"
@@ -74,7 +74,7 @@ def both_and_first(tmp_path_factory):
     def run():
         return dg.materialize(
             [*defs.assets, *(defs.asset_checks or [])],
-            resources={"settings": PipelineSettings(raw_dir=str(raw), warehouse_dir=str(wh))},
+            resources={"settings": PipelineSettings(raw_dir=str(raw)), "warehouse": Warehouse(warehouse_dir=str(wh))},
             instance=instance,
             raise_on_error=False,
         )

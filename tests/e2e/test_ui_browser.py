@@ -63,7 +63,7 @@ def dagster_ui(tmp_path):
     home, warehouse, raw = tmp_path / "dagster_home", tmp_path / "warehouse", tmp_path / "raw"
     home.mkdir()
     raw.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(PROJECT_ROOT / "instance" / "dagster.yaml", home / "dagster.yaml")
     shutil.copy(PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf", raw)
     port = free_port()
     env = {
@@ -74,11 +74,12 @@ def dagster_ui(tmp_path):
         "PYTHONPATH": str(PROJECT_ROOT),
         "GX_ANALYTICS_ENABLED": "False",
         "DAGSTER_DISABLE_TELEMETRY": "1",
+        "VIRTUAL_ENV": str(Path(sys.executable).parent.parent),
     }
     log = (tmp_path / "dagster_dev.log").open("wb")
-    dagster = Path(sys.executable).with_name("dagster")
+    dg = Path(sys.executable).with_name("dg")  # as `make ui` starts it
     proc = subprocess.Popen(
-        [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
+        [str(dg), "dev", "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,

@@ -159,7 +159,7 @@ def test_document_parameters_read_from_a_warehouse(raw_layer):
     import duckdb
 
     from pipelines.lib.schema import table
-    from pipelines.lib.warehouse import write_table
+    from pipelines.lib.warehouse.build import write_table
 
     con = duckdb.connect()
     for name in ("documents", "table_cells", "table_annotations", "text_blocks"):

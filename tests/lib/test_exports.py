@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.lib.errors import PublishError
 from pipelines.lib.exports import COLUMNS_SHEET, WORKBOOK_NAME, write_exports
-from pipelines.lib.schema import MARTS, C, Table
+from pipelines.lib.schema import MART_TABLES, C, Table
 from tests.support import sha256
 
 SPEC = Table(
@@ -92,4 +92,4 @@ def test_a_mart_name_excel_cannot_hold_is_refused(con, tmp_path):
 
 
 def test_every_registry_mart_fits_a_sheet_name():
-    assert all(len(t.name) <= 31 and t.name != COLUMNS_SHEET for t in MARTS)
+    assert all(len(t.name) <= 31 and t.name != COLUMNS_SHEET for t in MART_TABLES)

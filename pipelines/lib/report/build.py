@@ -15,7 +15,7 @@ from pipelines.lib.report.fonts import font_face_css, missing_glyphs
 from pipelines.lib.report.html import FONT_FAMILY, ChartImage, page
 from pipelines.lib.report.render import check_glyphs, report_style, to_png, to_svg
 from pipelines.lib.report.sources import ReportSources, render_source_crops
-from pipelines.lib.warehouse import WarehousePaths
+from pipelines.lib.warehouse.connections import WarehousePaths
 
 REPORT_DIR_NAME = "report"
 REPORT_FILE_NAME = "index.html"

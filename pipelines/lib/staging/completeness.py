@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, Covers
-from pipelines.lib.warehouse import read_table
+from pipelines.lib.warehouse.build import read_table
 
 
 @dataclass(frozen=True)

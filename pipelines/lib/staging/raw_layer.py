@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import (
     DocumentExtraction,
     annotations_frame,
@@ -91,9 +92,12 @@ class RawLayer:
 RAW_TABLES = ("documents", "tables", "table_cells", "table_annotations", "text_blocks")
 
 
-def raw_layer_from_duckdb(con: object) -> RawLayer:
-    """Read raw.* back from a DuckDB connection."""
+def raw_layer_from_duckdb(con: object, names: Iterable[str] = RAW_TABLES) -> RawLayer:
+    """Read raw.<name> back from a DuckDB connection; the raw tables not named are empty (registry columns)."""
     frames = {}
     for name in RAW_TABLES:
-        frames[name] = con.execute(f"SELECT * FROM raw.{name}").df()  # type: ignore[attr-defined]
+        if name in names:
+            frames[name] = con.execute(f"SELECT * FROM raw.{name}").df()  # type: ignore[attr-defined]
+        else:
+            frames[name] = pd.DataFrame(columns=table(f"raw.{name}").column_names)
     return RawLayer(**frames)

@@ -55,7 +55,7 @@ STAGING: tuple[StagingTable, ...] = (
     StagingTable("cluster_history_events", CELLS),
     StagingTable("foreign_policies", CELLS, (Covers("foreign_policies", "columns"),)),
     StagingTable("policy_shifts", CELLS, (Covers("policy_shift"),)),
-    StagingTable("budget_items", CELLS, (Covers("policy_tools"),)),
+    StagingTable("budget_items", CELLS + BLOCKS, (Covers("policy_tools"),)),  # the era is read from any text
     StagingTable("regional_policy_laws", BLOCKS),
     StagingTable("cluster_examples", BLOCKS, classified_by="metric"),
     StagingTable("program_outcomes", CELLS + BLOCKS, (Covers("survey_results", first=0),), classified_by="metric"),

@@ -6,7 +6,7 @@ from pipelines.lib.report.build import build_report
 from pipelines.lib.report.charts import CHARTS, budget_chart
 from pipelines.lib.report.data import read_report_data
 from pipelines.lib.report.render import report_style
-from pipelines.lib.warehouse import WarehousePaths
+from pipelines.lib.warehouse.connections import WarehousePaths
 
 DECK_ID = "meti_cluster_seminar_2005"
 SECOND = "deck_v2"

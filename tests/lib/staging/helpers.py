@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.lib.schema import table
 from pipelines.lib.staging.raw_layer import RawLayer
-from pipelines.lib.warehouse import read_table, write_table
+from pipelines.lib.warehouse.build import read_table, write_table
 
 
 def through_duckdb(frame: pd.DataFrame, qualified: str) -> pd.DataFrame:

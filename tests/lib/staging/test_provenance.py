@@ -11,17 +11,17 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.tables.extract import extract_document
-from pipelines.lib.warehouse import write_table
+from pipelines.lib.warehouse.build import write_table
 
 
 def test_every_mart_carries_the_address_of_its_figures():
     from pipelines.lib.report.sources import SOURCED_COLUMNS
-    from pipelines.lib.schema import MARTS
+    from pipelines.lib.schema import MART_TABLES
 
-    for mart in MARTS:
+    for mart in MART_TABLES:
         assert {"source_page", "source_table_id", "source_row", "source_col"} <= set(mart.column_names), mart.name
         assert set(SOURCED_COLUMNS.get(mart.name, ())) <= set(mart.column_names), mart.name
-    assert sorted(SOURCED_COLUMNS) == sorted(m.name for m in MARTS)  # the report opens a source in every mart
+    assert sorted(SOURCED_COLUMNS) == sorted(m.name for m in MART_TABLES)  # the report opens a source in every mart
 
 
 DOC = "meti_cluster_seminar_2005"

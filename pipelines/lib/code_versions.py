@@ -1,0 +1,104 @@
+"""The code version of each asset: a fingerprint of the code, registry entries, suites and SQL it runs.
+
+An asset's code is the module its body calls and every ``pipelines.lib`` module that one imports, found
+by reading the imports (never listed by hand). Dagster shows an asset whose code version changed since
+its last materialization as changed, so a change to a builder, a suite or a SQL file points at exactly
+the assets it affects.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from pipelines.lib.editions import extractor_version
+from pipelines.lib.fingerprint import code_fingerprint
+from pipelines.lib.marts import Mart
+from pipelines.lib.paths import PROJECT_ROOT
+from pipelines.lib.schema import Table
+from pipelines.lib.staging.registry import STAGING, StagingTable
+from pipelines.lib.suites import load_suite, suite_fingerprint
+
+LIB = "pipelines.lib"
+
+
+def _source(module: str) -> Path | None:
+    base = PROJECT_ROOT / Path(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imports(module: str, path: Path) -> list[str]:
+    """The modules (and names that may be submodules) a file imports, absolute."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parent = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                base = f"{parent}.{node.module}" if node.module else parent
+            else:
+                base = node.module or ""
+            found += [base, *(f"{base}.{a.name}" for a in node.names)]
+    return [m for m in found if m == LIB or m.startswith(LIB + ".")]
+
+
+def module_files(*modules: str) -> list[str]:
+    """Project-relative source files of the modules and of every pipelines.lib module they import, transitively."""
+    seen: dict[str, Path] = {}
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        path = _source(module)
+        if module in seen or path is None:
+            continue
+        seen[module] = path
+        todo += _imports(module, path)
+    return sorted({p.relative_to(PROJECT_ROOT).as_posix() for p in seen.values()})
+
+
+def _entry(spec: Table) -> str:
+    """A registry entry as text: its columns, types, descriptions and key."""
+    return repr(spec)
+
+
+def sources_version(spec: Table) -> str:
+    """raw.documents: finding and reading the PDFs, fetching remote sources, the documents frame."""
+    files = module_files(f"{LIB}.pdf.document", f"{LIB}.remote_sources", f"{LIB}.tables.extract")
+    return code_fingerprint(*files, extra=[_entry(spec)])
+
+
+def raw_version() -> str:
+    """The raw layer: the extractor version (pipelines/lib/pdf, pipelines/lib/tables), as meta.extractions has it."""
+    return extractor_version()
+
+
+def staging_version(st: StagingTable) -> str:
+    """A staging table: its builder's code, its registry entry and its suite."""
+    files = module_files(f"{LIB}.staging.{st.name}", f"{LIB}.staging.raw_layer")
+    return code_fingerprint(*files, extra=[_entry(st.spec), suite_fingerprint(load_suite(st.name))])
+
+
+def mart_version(mart: Mart) -> str:
+    """A mart: its SQL with the generated blocks filled in, and its registry entry."""
+    return code_fingerprint(extra=[mart.sql(), _entry(mart.spec)])
+
+
+def publish_version() -> str:
+    """The published warehouse: publishing (ledger, run history, exports) and the completeness guard."""
+    return code_fingerprint(*module_files(f"{LIB}.warehouse.publish", f"{LIB}.staging.completeness"))
+
+
+def data_docs_version() -> str:
+    """The Data Docs: rendering the checks' results (or validating), the vendored assets, every staging suite."""
+    suites = [suite_fingerprint(load_suite(st.name)) for st in STAGING]
+    return code_fingerprint(*module_files(f"{LIB}.published_docs", f"{LIB}.background"), extra=suites)
+
+
+def report_version() -> str:
+    """The report: pipelines/lib/report and what it imports."""
+    return code_fingerprint(*module_files(f"{LIB}.report"))

@@ -1,0 +1,69 @@
+"""Building the working database: tables typed and commented from the registry, read back in key order."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.lib.errors import PublishError
+from pipelines.lib.schema import Table
+
+
+def _ddl_columns(spec: Table) -> str:
+    return ", ".join(f'"{c.name}" {c.type}' for c in spec.columns)
+
+
+def quote(s: str) -> str:
+    """A SQL string literal for our own registry text (COMMENT ON takes no parameters)."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def write_table(con: duckdb.DuckDBPyConnection, spec: Table, df: pd.DataFrame) -> int:
+    """Replace one table with df, typed and commented from the registry; returns the row count."""
+    missing = [c for c in spec.column_names if c not in df.columns]
+    if missing:
+        raise PublishError(f"{spec.qualified}: frame lacks columns {missing}")
+    con.register("_frame", df[spec.column_names])
+    try:
+        return replace_from_query(con, spec, "SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def replace_from_query(con: duckdb.DuckDBPyConnection, spec: Table, query: str) -> int:
+    """Replace one table with the rows of a query (our own SQL), typed and commented from the registry."""
+    cols = ", ".join(f'"{c}"' for c in spec.column_names)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {spec.schema}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {spec.qualified} ({_ddl_columns(spec)})")
+        con.execute(f"INSERT INTO {spec.qualified} ({cols}) SELECT {cols} FROM ({query}) AS q")
+        comment_table(con, spec)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(con.execute(f"SELECT count(*) FROM {spec.qualified}").fetchall()[0][0])
+
+
+def comment_table(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+    """COMMENT ON the table and each column, from the registry."""
+    con.execute(f"COMMENT ON TABLE {spec.qualified} IS {quote(spec.description)}")
+    for c in spec.columns:
+        con.execute(f'COMMENT ON COLUMN {spec.qualified}."{c.name}" IS {quote(c.description)}')
+
+
+def read_table(con: duckdb.DuckDBPyConnection, spec: Table) -> pd.DataFrame:
+    """A table as a DataFrame, in key order (deterministic)."""
+    order = ", ".join(f'"{k}"' for k in spec.key) if spec.key else "ALL"
+    return con.execute(f"SELECT * FROM {spec.qualified} ORDER BY {order}").df()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, spec: Table) -> bool:
+    """True if the table exists with the registry's columns (a table of an older shape counts as absent)."""
+    found = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [spec.schema, spec.name],
+    ).fetchall()
+    return [r[0] for r in found] == spec.column_names
