@@ -80,7 +80,9 @@ def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, 
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
         raise_on_error=False,
-        run_config={"loggers": {name: {} for name in loggers}},
+        run_config={
+            "loggers": {name: {"config": {"log_level": "DEBUG"}} if name == "console" else {} for name in loggers}
+        },
     )
     view.finish()
     return result, view

@@ -4,9 +4,12 @@ New content an edition brings (a quantity or row label no rule names) is kept an
 """
 
 import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
@@ -54,116 +57,142 @@ def _key(st: StagingTable) -> dg.AssetKey:
     return dg.AssetKey(["staging", st.name])
 
 
-def suite_check(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The blocking check that runs the suite of staging.<table> on each document's rows."""
+Evaluate = Callable[[StagingTable, dg.AssetCheckExecutionContext, duckdb.DuckDBPyConnection, Path], dg.AssetCheckResult]
 
-    @dg.asset_check(
-        asset=_key(st),
-        name="matches_expectation_suite",
-        description=f"The registry's rules and expectations/{st.name}.json hold on every document of staging.{st.name}",
-        blocking=True,
-        pool=WRITER_POOL,
+
+def _suite_result(
+    st: StagingTable, context: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+) -> dg.AssetCheckResult:
+    """The registry's rules and the suite file on each document's rows (the GX worker's result, or run here)."""
+    df = read_table(con, st.spec)
+    run_id = context.op_execution_context.run_id
+    results = ValidationResults.in_build_dir(build_dir)
+    outcome = validate_by_document(con, st.spec, st.name, df, run_id=run_id, results=results)
+    failures = outcome.failures()
+    record_validation(con, st.spec, st.name, outcome.success, outcome.expectations, json.dumps(failures, default=str))
+    reused = [r.__dict__ for r in outcome.reused]
+    context.log.info(
+        f"staging.{st.name}: validated {outcome.validated or 'no document'} ({outcome.evaluated} expectations); "
+        f"reused the passing result of {outcome.skipped or 'none'} (unchanged rows, suite and parameters)"
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-        results = ValidationResults.in_build_dir(warehouse.paths.build_dir)
-        with warehouse.working() as con:
-            df = read_table(con, st.spec)
-            run_id = context.op_execution_context.run_id
-            outcome = validate_by_document(con, st.spec, st.name, df, run_id=run_id, results=results)
-            failures = outcome.failures()
-            record_validation(
-                con, st.spec, st.name, outcome.success, outcome.expectations, json.dumps(failures, default=str)
-            )
-        reused = [r.__dict__ for r in outcome.reused]
-        context.log.info(
-            f"staging.{st.name}: validated {outcome.validated or 'no document'} ({outcome.evaluated} expectations); "
-            f"reused the passing result of {outcome.skipped or 'none'} (unchanged rows, suite and parameters)"
-        )
-        return dg.AssetCheckResult(
-            passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=None if outcome.success else outcome.describe_failures(),
-            metadata={
-                "suite": f"expectations/{st.name}.json",
-                "expectations": outcome.expectations,
-                "expectations_evaluated": outcome.evaluated,
-                "expectations_reused": outcome.expectations - outcome.evaluated,
-                "expectations_failed": len(failures),
-                "documents_validated": dg.MetadataValue.json(outcome.validated),
-                "documents_reused": dg.MetadataValue.json(reused),
-                "failures": dg.MetadataValue.json(failures),
-            },
-        )
-
-    return _check
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=None if outcome.success else outcome.describe_failures(),
+        metadata={
+            "suite": f"expectations/{st.name}.json",
+            "expectations": outcome.expectations,
+            "expectations_evaluated": outcome.evaluated,
+            "expectations_reused": outcome.expectations - outcome.evaluated,
+            "expectations_failed": len(failures),
+            "documents_validated": dg.MetadataValue.json(outcome.validated),
+            "documents_reused": dg.MetadataValue.json(reused),
+            "failures": dg.MetadataValue.json(failures),
+        },
+    )
 
 
-def completeness_check(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The blocking check that every data record of the families this table covers is in it."""
+def _completeness_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Every data record of the families this table covers is in it."""
+    raw = raw_layer_from_duckdb(con)
+    missing = missing_records(raw.tables, raw.table_cells, read_table(con, st.spec), st.covers)
     families = ", ".join(c.family for c in st.covers)
-
-    @dg.asset_check(
-        asset=_key(st),
-        name="accounts_for_every_raw_record",
-        description=f"Every data record of the raw {families} tables is read into staging.{st.name}",
-        blocking=True,
-        pool=WRITER_POOL,
-    )
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.working() as con:
-            raw = raw_layer_from_duckdb(con)
-            df = read_table(con, st.spec)
-        missing = missing_records(raw.tables, raw.table_cells, df, st.covers)
-        return findings_result([m.__dict__ for m in missing], [m.describe() for m in missing], families=families)
-
-    return _check
+    return findings_result([m.__dict__ for m in missing], [m.describe() for m in missing], families=families)
 
 
-def provenance_check(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The blocking check that every row's raw_text is in the raw cell or text block its address names."""
-
-    @dg.asset_check(
-        asset=_key(st),
-        name="raw_text_is_in_its_source",
-        description=f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text",
-        blocking=True,
-        pool=WRITER_POOL,
-    )
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.working() as con:
-            documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
-            bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
-        return findings_result(bad, bad)
-
-    return _check
+def _provenance_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Every row's raw_text is in the raw cell or text block its address names."""
+    documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
+    bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
+    return findings_result(bad, bad)
 
 
-def unclassified_check(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The WARN check that lists rows no rule could name (kept as unclassified…, waiting for a rule)."""
+def _unclassified_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Rows no rule could name (kept as unclassified…, waiting for a rule)."""
     column = st.classified_by
     assert column is not None
+    found: list[dict[str, Any]] = unclassified_rows(read_table(con, st.spec), column)
+    lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]
+    return findings_result(found, lines, warn=True)
 
-    @dg.asset_check(
-        asset=_key(st),
-        name="has_no_unclassified_rows",
-        description=f"Every row of staging.{st.name} has a {column} a rule names (WARN: new content is kept, listed)",
-        blocking=False,
+
+def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
+    """The checks a staging table has: the suite always; the others where the table has what they test."""
+    key = _key(st)
+    checks: list[tuple[dg.AssetCheckSpec, Evaluate]] = [
+        (
+            dg.AssetCheckSpec(
+                "matches_expectation_suite",
+                asset=key,
+                blocking=True,
+                description=(
+                    f"The registry's rules and expectations/{st.name}.json hold on every document of staging.{st.name}"
+                ),
+            ),
+            _suite_result,
+        )
+    ]
+    if st.covers:
+        families = ", ".join(c.family for c in st.covers)
+        description = f"Every data record of the raw {families} tables is read into staging.{st.name}"
+        checks.append(
+            (
+                dg.AssetCheckSpec("accounts_for_every_raw_record", asset=key, blocking=True, description=description),
+                _completeness_result,
+            )
+        )
+    if "raw_text" in st.spec.column_names:
+        description = f"Each row of staging.{st.name} points at the raw cell or text block holding its raw_text"
+        checks.append(
+            (
+                dg.AssetCheckSpec("raw_text_is_in_its_source", asset=key, blocking=True, description=description),
+                _provenance_result,
+            )
+        )
+    if st.classified_by:
+        description = (
+            f"Every row of staging.{st.name} has a {st.classified_by} a rule names (WARN: new content is kept, listed)"
+        )
+        checks.append(
+            (
+                dg.AssetCheckSpec("has_no_unclassified_rows", asset=key, blocking=False, description=description),
+                _unclassified_result,
+            )
+        )
+    return checks
+
+
+def table_checks(st: StagingTable) -> dg.AssetChecksDefinition:
+    """The checks of staging.<table> in one step, over one connection (each still its own result and severity).
+
+    The suite runs last: by then the background worker has had the longest to validate the rows.
+    """
+    checks = _checks_of(st)
+
+    @dg.multi_asset_check(
+        name=f"staging__{st.name}_checks",
+        specs=[spec for spec, _ in checks],
+        can_subset=True,
         pool=WRITER_POOL,
+        description=f"The checks of staging.{st.name}: its suite, completeness, provenance and new content.",
     )
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
+        selected = {k.name for k in context.selected_asset_check_keys}
+        ordered = sorted(checks, key=lambda c: c[1] is _suite_result)
         with warehouse.working() as con:
-            df = read_table(con, st.spec)
-        found: list[dict[str, Any]] = unclassified_rows(df, column)
-        lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]
-        return findings_result(found, lines, warn=True)
+            for spec, evaluate in ordered:
+                if spec.name in selected:
+                    result = evaluate(st, context, con, warehouse.paths.build_dir)
+                    yield result._replace(asset_key=spec.asset_key, check_name=spec.name)
 
-    return _check
+    return _checks
 
 
 STAGING_ASSETS = [staging_asset(st) for st in STAGING]
-STAGING_CHECKS = (
-    [suite_check(st) for st in STAGING]
-    + [completeness_check(st) for st in STAGING if st.covers]
-    + [provenance_check(st) for st in STAGING if "raw_text" in st.spec.column_names]
-    + [unclassified_check(st) for st in STAGING if st.classified_by]
-)
+STAGING_CHECKS = [table_checks(st) for st in STAGING]

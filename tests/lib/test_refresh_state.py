@@ -17,7 +17,7 @@ def _site(tmp_path):
     for rel in ("clusters.duckdb", "report/index.html", "data_docs/index.html", "exports/budget_yoy.csv"):
         (wh / rel).parent.mkdir(parents=True, exist_ok=True)
         (wh / rel).write_text(f"contents of {rel}", encoding="utf-8")
-    return Settings(raw, wh, 500, 60.0), WarehousePaths(wh)
+    return Settings(raw, wh, 500, 60.0, 30.0), WarehousePaths(wh)
 
 
 def test_nothing_recorded_means_a_refresh(tmp_path):
@@ -42,7 +42,7 @@ def test_a_changed_or_added_pdf_is_a_change(tmp_path):
 def test_a_changed_setting_is_a_change(tmp_path):
     settings, paths = _site(tmp_path)
     save_state(paths, current_inputs(settings), "run-1")
-    tighter = Settings(settings.raw_dir, settings.warehouse_dir, 30, 60.0)
+    tighter = Settings(settings.raw_dir, settings.warehouse_dir, 30, 60.0, 30.0)
     assert what_changed(paths, current_inputs(tighter)) == ["settings changed"]
 
 
