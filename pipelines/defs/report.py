@@ -8,7 +8,6 @@ from pipelines.defs.automation import WEEKLY_FRESHNESS
 from pipelines.defs.publish import published_warehouse
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.code_versions import report_version
-from pipelines.lib.report import build_report
 
 
 def _image_md(title: str, png: bytes) -> dg.MetadataValue:
@@ -29,6 +28,8 @@ def published_report(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
+    from pipelines.lib.report import build_report  # matplotlib loads when a report is drawn, not with the definitions
+
     result = build_report(warehouse.paths, run_id=context.run_id, raw_dir=settings.raw_path())
     context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
     return dg.MaterializeResult(

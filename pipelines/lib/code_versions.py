@@ -9,6 +9,7 @@ the assets it affects.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 from pipelines.lib.editions import extractor_version
@@ -30,8 +31,9 @@ def _source(module: str) -> Path | None:
     return None
 
 
-def _imports(module: str, path: Path) -> list[str]:
-    """The modules (and names that may be submodules) a file imports, absolute."""
+@cache
+def _imports(module: str, path: Path) -> tuple[str, ...]:
+    """The modules (and names that may be submodules) a file imports, absolute (each file parsed once)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -44,7 +46,7 @@ def _imports(module: str, path: Path) -> list[str]:
             else:
                 base = node.module or ""
             found += [base, *(f"{base}.{a.name}" for a in node.names)]
-    return [m for m in found if m == LIB or m.startswith(LIB + ".")]
+    return tuple(m for m in found if m == LIB or m.startswith(LIB + "."))
 
 
 def module_files(*modules: str) -> list[str]:
