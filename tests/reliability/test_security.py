@@ -27,7 +27,8 @@ def test_lock_and_pyproject_pin_pdfminer_past_the_fixes():
 
 def test_ui_listens_on_loopback_only():
     recipe = (PROJECT_ROOT / "Makefile").read_text().split("\nui:", 1)[1].split("\n\n", 1)[0]
-    assert re.search(r"dagster dev .*-h 127\.0\.0\.1\b", recipe), recipe
+    assert re.search(r"\$\(DG\) dev .*-h 127\.0\.0\.1\b", recipe), recipe  # dg dev, as DG is defined
+    assert re.search(r"^DG := .*\$\(VENV\)/bin/dg$", (PROJECT_ROOT / "Makefile").read_text(), flags=re.M)
     assert "0.0.0.0" not in recipe
 
 
