@@ -95,5 +95,5 @@ MARTS: tuple[Mart, ...] = tuple(Mart(t.name) for t in MART_TABLES)
 
 
 def build_mart(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
-    """Run the mart's SQL and store the result typed and commented from the registry; returns rows."""
-    return replace_from_query(con, mart.spec, mart.sql())
+    """Run the mart's SQL and store the result, typed, commented and in a fixed row order; returns rows."""
+    return replace_from_query(con, mart.spec, mart.sql(), ordered=True)

@@ -30,14 +30,19 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, df: pd.DataFrame) -
         con.unregister("_frame")
 
 
-def replace_from_query(con: duckdb.DuckDBPyConnection, spec: Table, query: str) -> int:
-    """Replace one table with the rows of a query (our own SQL), typed and commented from the registry."""
+def replace_from_query(con: duckdb.DuckDBPyConnection, spec: Table, query: str, *, ordered: bool = False) -> int:
+    """Replace one table with the rows of a query (our own SQL), typed and commented from the registry.
+
+    ``ordered`` stores the rows in ``ORDER BY ALL`` order, as the exports have them: a query's own order
+    (a hash aggregate's, say) may differ from run to run.
+    """
     cols = ", ".join(f'"{c}"' for c in spec.column_names)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {spec.schema}")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TABLE {spec.qualified} ({_ddl_columns(spec)})")
-        con.execute(f"INSERT INTO {spec.qualified} ({cols}) SELECT {cols} FROM ({query}) AS q")
+        order = " ORDER BY ALL" if ordered else ""
+        con.execute(f"INSERT INTO {spec.qualified} ({cols}) SELECT {cols} FROM ({query}) AS q{order}")
         comment_table(con, spec)
         con.execute("COMMIT")
     except Exception:
