@@ -436,6 +436,7 @@ COLD_ORDER = [
     "gx_validation",
     "marts",
     "publish",
+    "report",
     "run_overhead",
 ]
 

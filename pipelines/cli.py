@@ -238,5 +238,19 @@ def main(argv: list[str] | None = None) -> int:
     return refresh(verbose=args.verbose or _flag("PIPELINES_VERBOSE"), force=args.force or _flag("PIPELINES_FORCE"))
 
 
+def _exit(code: int) -> None:
+    """End the process now that everything is written: stop the worker, flush, and skip the interpreter's
+    teardown of some 2,500 modules (seconds at the end of every `make run`)."""
+    import logging
+
+    from pipelines.lib import background
+
+    background.stop()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())

@@ -12,6 +12,7 @@ has already imported GX nothing starts.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import sys
@@ -49,8 +50,23 @@ def start() -> bool:
         return True
 
 
+def stop() -> None:
+    """Stop the worker (pending work is dropped); a later :func:`start` starts a new one."""
+    global _pool
+    with _LOCK:
+        pool, _pool = _pool, None
+        _pending.clear()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _exit_with_parent(parent: int) -> None:
-    """In the worker: leave as soon as the refresh that started it is gone (even killed with SIGKILL)."""
+    """In the worker: leave as soon as the refresh that started it is gone (even killed with SIGKILL).
+
+    And leave at once when told to stop: it holds nothing to flush, and tearing down GX's modules one by one
+    kept the refresh waiting for seconds at its end.
+    """
+    atexit.register(os._exit, 0)
 
     def watch() -> None:
         while os.getppid() == parent:
