@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from pipelines.lib.validation_results import ValidationResults
 
 _LOCK = threading.Lock()
+DATA_SOURCE = "staging"
+"""The GX pandas data source every staging table is validated through (each table one data asset)."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def validate_frame(
     with _LOCK:
         ctx = _context()  # imports GX (analytics off) before _suite touches it
         suite = _suite(name, suite_dict)
-        source_name = f"src_{name}"
+        source_name = DATA_SOURCE
         if source_name in [ds.name for ds in ctx.data_sources.all().values()]:
             ctx.data_sources.delete(source_name)
         source = ctx.data_sources.add_pandas(source_name)
@@ -400,13 +402,19 @@ def _render_site(
     for name in sorted(suites):
         ctx.suites.add(_suite(name, suites[name]))
     schema = ExpectationSuiteValidationResultSchema()
+    per_table = {b.table: sum(o.table == b.table for o in batches) for b in batches}
     for batch, record in zip(batches, records, strict=True):
         result = schema.load(json.loads(json.dumps(record["result"], default=str)))
-        run = RunIdentifier(run_name=record.get("run_id") or "data_docs", run_time=_load_time(record["result"]))
+        # What a validation definition's run adds to a result, so the page reads as if GX had run it here.
+        run = RunIdentifier(run_time=_load_time(record["result"]))
+        result.meta.update(
+            run_id=run, validation_time=run.run_time, checkpoint_id=None, batch_parameters={"dataframe": "<DATAFRAME>"}
+        )
+        batch_id = f"{DATA_SOURCE}-{batch.table}" + (f"-{batch.name}" if per_table[batch.table] > 1 else "")
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=batch.table),
             run_id=run,
-            batch_identifier=f"{batch.table}-{batch.name or 'all'}",
+            batch_identifier=batch_id,
         )
         ctx.validation_results_store.set(key, result)
     ctx.build_data_docs(site_names=["warehouse"])
