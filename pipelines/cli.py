@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # Dagster is imported only when a run has something to do
     from pipelines.progress import ProgressView
 
 LOG_NAME = "refresh.log"
-"""The last refresh's full Dagster event log, in the warehouse's .build/ folder."""
+"""In the warehouse's .build/ folder: a link to the last refresh's full event log, logs/<run id>.log."""
+LOGS_KEPT = 20
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
@@ -65,7 +66,23 @@ def _indent(message: str, first: str, rest: str = "       ") -> str:
     return first + message.replace("\n", "\n" + rest)
 
 
-def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, ProgressView]:
+def _log_file(build_dir: Path, run_id: str) -> Path:
+    """logs/<run id>.log for this run (the oldest beyond LOGS_KEPT go), with refresh.log pointing at it."""
+    logs = build_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    for old in sorted(logs.glob("*.log"), key=lambda p: p.stat().st_mtime)[: -LOGS_KEPT + 1]:
+        old.unlink(missing_ok=True)
+    path = logs / f"{run_id}.log"
+    path.touch()
+    link = build_dir / LOG_NAME
+    tmp = build_dir / f".{LOG_NAME}.{run_id}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(path.relative_to(build_dir))
+    os.replace(tmp, link)  # two refreshes at once each write their own file
+    return path
+
+
+def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInProcessResult, ProgressView]:
     """refresh_job in this process; the terminal gets the progress view, the log file every event."""
     import dagster as dg
 
@@ -79,6 +96,7 @@ def _run_job(log_path: Path, verbose: bool) -> tuple[dg.ExecuteInProcessResult, 
     job = defs.resolve_job_def("refresh_job").with_logger_defs(loggers)
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
+        run_id=run_id,
         raise_on_error=False,
         run_config={
             "loggers": {name: {"config": {"log_level": "DEBUG"}} if name == "console" else {} for name in loggers}
@@ -150,9 +168,10 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
     background.start()  # GX's import in the worker overlaps Dagster's here and the extraction
     import dagster as dg
 
-    log_path = paths.build_dir / LOG_NAME
+    run_id = str(uuid.uuid4())
+    log_path = _log_file(paths.build_dir, run_id)
     try:
-        result, view = _run_job(log_path, verbose)
+        result, view = _run_job(log_path, run_id, verbose)
     except Exception as exc:  # the instance or the definitions could not load: one line here, the rest logged
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.write_text(traceback.format_exc(), encoding="utf-8")

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -69,8 +70,10 @@ def test_a_refresh_prints_one_line_per_stage_and_a_summary_not_the_event_log(ref
     assert "DEBUG" not in first.stdout and "STEP_START" not in first.stdout and first.stderr == ""
     assert f"published {wh / 'clusters.duckdb'}" in first.stdout
     assert "WARN checks: none fired" in first.stdout  # the bundled deck has no unclassified content
-    log = wh / ".build" / "refresh.log"
+    run_id = first.stdout.split("refresh succeeded (run ", 1)[1].split(")", 1)[0]
+    log = wh / ".build" / "logs" / f"{run_id}.log"  # one per run; refresh.log links to the last
     assert f"full log: {log}" in first.stdout
+    assert (wh / ".build" / "refresh.log").resolve() == log.resolve()
     text = log.read_text(encoding="utf-8")
     assert "STEP_START" in text and "RUN_SUCCESS" in text and "page 28/28 extracted" in text
 
@@ -117,8 +120,8 @@ def test_a_bad_file_is_one_message_and_the_traceback_goes_to_the_log(refreshed, 
     assert "Traceback" not in out.stdout + out.stderr
     assert out.stderr.count("notes.pdf") == 1, out.stderr  # said once
     assert "notes.pdf: not a PDF" in out.stderr
-    log = wh / ".build" / "refresh.log"
-    assert f"full log (with tracebacks): {log}" in out.stderr
+    log = Path(out.stderr.split("full log (with tracebacks): ", 1)[1].strip())
+    assert log.parent == wh / ".build" / "logs"
     text = log.read_text(encoding="utf-8")
     assert "pipelines/lib/pdf/document.py" in text and "raise SourceDocumentError" in text  # the stack
     assert sha256(wh / "clusters.duckdb") == before

@@ -1,4 +1,4 @@
-"""Fingerprints: what identifies a set of rows, and the code a result was made with."""
+"""Fingerprints: what identifies a file, a set of rows, and the code a result was made with."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.lib.paths import PROJECT_ROOT
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks (a source PDF's identity; an output as a refresh left it)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def rows_fingerprint(rows: Iterable[Sequence[Any]], *context: str) -> str:

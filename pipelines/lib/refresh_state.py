@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib.digest import sha256_file
+from pipelines.lib.fingerprint import sha256_file
 from pipelines.lib.paths import EXPECTATIONS_DIR, PROJECT_ROOT
 from pipelines.lib.run_info import package_versions
 from pipelines.lib.settings import Settings

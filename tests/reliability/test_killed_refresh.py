@@ -26,7 +26,8 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def start_refresh(raw: Path, wh: Path, home: Path) -> subprocess.Popen:
+def start_refresh(raw: Path, wh: Path, home: Path, force: bool = False) -> subprocess.Popen:
+    """`make run`'s command; ``force`` runs every step even when nothing changed (PIPELINES_FORCE=1)."""
     env = {
         **os.environ,
         "PIPELINES_RAW_DIR": str(raw),
@@ -34,6 +35,7 @@ def start_refresh(raw: Path, wh: Path, home: Path) -> subprocess.Popen:
         "DAGSTER_HOME": str(home),
         "PYTHONPATH": str(PROJECT_ROOT),
         "GX_ANALYTICS_ENABLED": "False",
+        "PIPELINES_FORCE": "1" if force else "",
     }
     home.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
@@ -73,11 +75,16 @@ def test_sigkill_during_extraction_leaves_published_file_and_next_run_recovers(w
     # A changed file (same document id, new sha256) so the refresh really extracts it again.
     pdf = raw / DECK.name
     pdf.write_bytes(DECK.read_bytes() + b"\n% re-saved\n")
+    logs = wh / ".build" / "logs"  # each run's full event log, page by page
+    earlier = set(logs.glob("*.log"))
     proc = start_refresh(raw, wh, home)
-    for line in proc.stdout:
-        if "page 12/28 extracted" in line:
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        mine = set(logs.glob("*.log")) - earlier
+        if any("page 12/28 extracted" in p.read_text(encoding="utf-8", errors="replace") for p in mine):
             proc.send_signal(signal.SIGKILL)
             break
+        time.sleep(0.02)
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert sha(wh / "clusters.duckdb") == before
@@ -88,11 +95,13 @@ def test_sigkill_during_extraction_leaves_published_file_and_next_run_recovers(w
     assert runs_in(wh / "clusters.duckdb") == runs + 1
 
 
-def test_sigkill_during_publish_leaves_published_file_and_next_run_recovers(warehouse):
+@pytest.mark.parametrize("force", [True, False], ids=["publish", "unchanged-run record"])
+def test_sigkill_during_publish_leaves_published_file_and_next_run_recovers(warehouse, force):
+    """Killed while the new file is written: a full publish, or the row a run with nothing to do adds."""
     raw, wh, home = warehouse
     before = sha(wh / "clusters.duckdb")
     runs = runs_in(wh / "clusters.duckdb")
-    proc = start_refresh(raw, wh, home)
+    proc = start_refresh(raw, wh, home, force=force)
     killed = False
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -116,8 +125,8 @@ def test_sigkill_during_publish_leaves_published_file_and_next_run_recovers(ware
 def test_two_refreshes_at_once_are_serialized(warehouse):
     raw, wh, home = warehouse
     runs = runs_in(wh / "clusters.duckdb")
-    first = start_refresh(raw, wh, home)
-    second = start_refresh(raw, wh, home)
+    first = start_refresh(raw, wh, home, force=True)
+    second = start_refresh(raw, wh, home, force=True)
     out1, _ = first.communicate(timeout=400)
     out2, _ = second.communicate(timeout=400)
     assert (first.returncode, second.returncode) == (0, 0), (out1[-2000:], out2[-2000:])

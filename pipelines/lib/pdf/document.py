@@ -13,8 +13,8 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipelines.lib.digest import sha256_file
 from pipelines.lib.errors import SourceDocumentError
+from pipelines.lib.fingerprint import sha256_file
 
 PDF_MAGIC = b"%PDF-"
 

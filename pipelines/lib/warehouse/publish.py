@@ -75,6 +75,7 @@ def record_unchanged_run(paths: WarehousePaths, run: RunRecord) -> None:
     """
     tmp_db = paths.root / f".{PUBLISHED_NAME}.{run.run_id}.tmp"
     with writer_lock(paths):
+        clean_stale_temp_files(paths)
         try:
             shutil.copyfile(paths.published, tmp_db)
             out = duckdb.connect(str(tmp_db))
