@@ -52,14 +52,10 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     """Failed steps and failed ERROR checks: what stops a refresh."""
     import dagster as dg
 
-    messages = []
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            err = event.step_failure_data.error
-            cause = err.cause if err and err.cause else err
-            text = cause.message.strip() if cause else "unknown error"
-            messages.append(f"{event.step_key}: {text}")
-    return messages + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
+    from pipelines.progress import failure_text
+
+    steps = [failure_text(e) for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    return steps + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
 def _indent(message: str, first: str, rest: str = "       ") -> str:

@@ -74,8 +74,6 @@ class ProgressView:
             self.stages[stage].steps += 1
         self.step_started: dict[str, float] = {}
         self.rows_by_layer: dict[str, int] = {}
-        self.warnings: list[str] = []
-        self.errors: list[str] = []
         self._live = False
 
     # ---- events -------------------------------------------------------------------------------------------
@@ -104,7 +102,6 @@ class ProgressView:
             stage.done += 1
             if kind == dg.DagsterEventType.STEP_FAILURE:
                 stage.failed = True
-                self.errors.append(_failure_text(event))
             if stage.done >= stage.steps:
                 self._print_stage(stage)
         elif kind == dg.DagsterEventType.STEP_SKIPPED:
@@ -128,14 +125,10 @@ class ProgressView:
         data = event.event_specific_data
         if data.passed:
             stage.checks_passed += 1
-            return
-        text = f"{data.asset_check_key.to_user_string()}: {data.description or ''}".rstrip()
-        if data.severity == dg.AssetCheckSeverity.WARN:
+        elif data.severity == dg.AssetCheckSeverity.WARN:
             stage.checks_warned += 1
-            self.warnings.append(text)
         else:
             stage.checks_failed += 1
-            self.errors.append(f"check {text}")
 
     # ---- output -------------------------------------------------------------------------------------------
 
@@ -192,7 +185,7 @@ def _describe(stage: _Stage) -> str:
     return ", ".join(parts)
 
 
-def _failure_text(event: dg.DagsterEvent) -> str:
+def failure_text(event: dg.DagsterEvent) -> str:
     """A failed step's own message (its cause when Dagster wrapped it), without the traceback."""
     err = event.step_failure_data.error
     cause = err.cause if err and err.cause else err

@@ -134,3 +134,38 @@ def test_verbose_prints_the_event_log_too(refreshed):
     assert out.returncode == 0, out.stderr
     assert "STEP_START" in out.stderr  # Dagster's console logger, at DEBUG
     assert "refresh succeeded" in out.stdout
+
+
+@pytest.mark.slow
+def test_on_a_terminal_a_bar_counts_the_pages(refreshed, tmp_path):
+    import pty
+
+    _, wh, home, _ = refreshed
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / DECK.name).write_bytes(DECK.read_bytes() + b"\n% re-saved\n")  # a new sha256: extracted again
+    env = {
+        **os.environ,
+        "PIPELINES_RAW_DIR": str(raw),
+        "PIPELINES_WAREHOUSE_DIR": str(wh),
+        "DAGSTER_HOME": str(home),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    master, slave = pty.openpty()
+    command = [sys.executable, "-m", "pipelines.cli", "refresh"]
+    proc = subprocess.Popen(command, stdout=slave, stderr=slave, env=env, cwd=PROJECT_ROOT)
+    os.close(slave)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    assert proc.wait(timeout=600) == 0, screen[-2000:]
+    text = screen.decode("utf-8", errors="replace")
+    assert "\r\x1b[K  extraction [" in text and "page 1/28" in text and "page 28/28" in text
+    assert "#" * 24 + "] page 28/28" in text  # the full bar at the last page
