@@ -28,7 +28,7 @@ from pipelines.lib import background
 from pipelines.lib.fingerprint import code_fingerprint
 from pipelines.lib.schema import Table, table
 from pipelines.lib.suites import document_parameters, load_suite, loosest
-from pipelines.lib.validate import ValidationSummary, batch_fingerprint
+from pipelines.lib.validate import ValidationSummary, batch_fingerprint, document_groups
 from pipelines.lib.validation_results import ValidationResults
 from pipelines.lib.warehouse.build import has_table, write_table
 from pipelines.lib.warehouse.ledger import read_ledger
@@ -173,11 +173,6 @@ class _DocumentBatch:
     passed_before: tuple[str, int, str | None] | None  # its earlier passing verdict, when nothing changed
 
 
-def _document_groups(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
-    return groups or {"": df}  # no rows at all: the registry's and the file's rules still run on the empty table
-
-
 def _batches(
     con: duckdb.DuckDBPyConnection, spec: Table, suite_dict: dict[str, Any], groups: dict[str, pd.DataFrame]
 ) -> list[_DocumentBatch]:
@@ -199,7 +194,7 @@ def _batches(
 def submit_validations(con: duckdb.DuckDBPyConnection, spec: Table, suite: str, df: pd.DataFrame) -> int:
     """Hand the documents whose verdict cannot be reused to the background worker; returns how many."""
     suite_dict = load_suite(suite)
-    batches = _batches(con, spec, suite_dict, _document_groups(df))
+    batches = _batches(con, spec, suite_dict, document_groups(df))
     return sum(background.submit(suite, b.rows, b.parameters, suite_dict) for b in batches if b.passed_before is None)
 
 
@@ -219,7 +214,7 @@ def validate_by_document(
     suite_dict = load_suite(suite)
     result = DocumentsValidation(suite)
     records = []
-    groups = _document_groups(df)
+    groups = document_groups(df)
     for batch in _batches(con, spec, suite_dict, groups):
         document_id, rows, params, fingerprint = batch.document_id, batch.rows, batch.parameters, batch.fingerprint
         if batch.passed_before is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pipelines.lib.fingerprint import sha256_file
 from pipelines.lib.paths import EXPECTATIONS_DIR, PROJECT_ROOT
+from pipelines.lib.pdf.document import list_source_pdfs
 from pipelines.lib.run_info import package_versions
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse.connections import WarehousePaths
@@ -49,7 +50,7 @@ def suite_digests(expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, str]:
 
 def current_inputs(settings: Settings) -> dict[str, Any]:
     """Everything a refresh's output depends on, as sha256s and values."""
-    pdfs = sorted(p for p in settings.raw_dir.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
+    pdfs = list_source_pdfs(settings.raw_dir)
     return {
         "documents": {p.name: sha256_file(p) for p in pdfs},
         "code": code_digest(),

@@ -303,14 +303,17 @@ def document_batches(
     frames: dict[str, pd.DataFrame], parameters: dict[str, dict[str, Any]], fallback: dict[str, Any]
 ) -> list[Batch]:
     """Each table split by document_id (as the staging checks validate it); an empty table is one batch."""
-    batches = []
-    for table, df in sorted(frames.items()):
-        groups = (
-            [(str(d), g.reset_index(drop=True)) for d, g in df.groupby("document_id", sort=True)] if len(df) else []
-        )
-        for document_id, rows in groups or [("", df)]:
-            batches.append(Batch(table, document_id, rows, parameters.get(document_id, fallback)))
-    return batches
+    return [
+        Batch(table, document_id, rows, parameters.get(document_id, fallback))
+        for table, df in sorted(frames.items())
+        for document_id, rows in document_groups(df).items()
+    ]
+
+
+def document_groups(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """document_id → that document's rows; a table with no rows is one group, "" (its rules still run)."""
+    groups = {str(d): g.reset_index(drop=True) for d, g in df.groupby("document_id", sort=True)} if len(df) else {}
+    return groups or {"": df}
 
 
 def data_docs_inputs(fingerprints: list[str]) -> str:

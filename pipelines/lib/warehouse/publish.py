@@ -54,13 +54,7 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
             for name, target in exported.items():
                 os.replace(target, paths.exports / name)
             os.replace(tmp_db, paths.published)
-            # The run history lives in the working database too, so publishing never has to open the
-            # published file (a reader may hold it, even read-write).
-            con = duckdb.connect(str(paths.working))
-            try:
-                append_run(con, run)
-            finally:
-                con.close()
+            _append_to_working(paths, run)
         finally:
             tmp_db.unlink(missing_ok=True)
             shutil.rmtree(tmp_exports, ignore_errors=True)
@@ -89,11 +83,17 @@ def record_unchanged_run(paths: WarehousePaths, run: RunRecord) -> None:
         finally:
             tmp_db.unlink(missing_ok=True)
         if paths.working.exists():
-            con = duckdb.connect(str(paths.working))
-            try:
-                append_run(con, run)
-            finally:
-                con.close()
+            _append_to_working(paths, run)
+
+
+def _append_to_working(paths: WarehousePaths, run: RunRecord) -> None:
+    """The run history lives in the working database too, so publishing never has to open the published
+    file (a reader may hold it, even read-write)."""
+    con = duckdb.connect(str(paths.working))
+    try:
+        append_run(con, run)
+    finally:
+        con.close()
 
 
 def clean_stale_temp_files(paths: WarehousePaths) -> list[Path]:
