@@ -1,12 +1,14 @@
 """Work handed to a second process while the refresh goes on: GX's import, the suites, the Data Docs.
 
 Great Expectations takes seconds to import and about half a second per suite, while the refresh's own work
-(extraction, staging, the report) runs on one core. :func:`start` spawns one worker process that imports GX
-at once. Each staging asset :func:`submit` s its rows as soon as they are written and the staging check
-takes the result with :func:`validate`: :func:`pipelines.lib.validate.validate_frame` for exactly those rows,
-suite and parameters (matched by fingerprint). The publish step hands the Data Docs over the same way
+(extraction, staging, the report) runs on one core. :func:`start` starts a fork server that imports GX and
+builds its context once (:mod:`pipelines.lib.gx_preload`), and forks one worker per core from it, each with
+GX loaded; nothing here waits for that import. Each staging asset :func:`submit` s its rows as soon as they
+are written and the staging check takes the result with :func:`validate`:
+:func:`pipelines.lib.validate.validate_frame` for exactly those rows, suite and parameters (matched by
+fingerprint). The publish step hands the Data Docs over the same way
 (:func:`start_task` / :func:`task_result`), so they render while the report is drawn. Whatever was not
-handed over, or whose worker died, runs here. The worker lives as long as this process; in a process that
+handed over, or whose worker died, runs here. The workers live as long as this process; in a process that
 has already imported GX nothing starts.
 """
 
@@ -34,20 +36,35 @@ _pool: ProcessPoolExecutor | None = None
 _pending: dict[str, Future[Any]] = {}
 
 
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""Worker processes: one per core (two at most). While the refresh waits for the suites, both validate."""
+
+
 def start() -> bool:
-    """Start the worker (it imports GX now); False when GX is already imported here or a worker runs."""
+    """Start the workers (GX is imported for them now); False when GX is already imported here or they run."""
     global _pool
     with _LOCK:
         if _pool is not None or "great_expectations" in sys.modules:
             return False
-        _pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD])
+        _pool = pool = ProcessPoolExecutor(
+            max_workers=WORKERS, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
         )
-        _pool.submit(warm_up)
-        return True
+    # A worker's start waits for the fork server's import of GX (seconds): a thread starts them all.
+    threading.Thread(target=_start_workers, args=(pool,), name="start-gx-workers", daemon=True).start()
+    return True
+
+
+PRELOAD = "pipelines.lib.gx_preload"
+
+
+def _start_workers(pool: ProcessPoolExecutor) -> None:
+    try:
+        for _ in range(WORKERS):
+            pool.submit(warm_up)
+    except (BrokenProcessPool, RuntimeError):  # stopped meanwhile
+        pass
 
 
 def stop() -> None:
@@ -60,20 +77,31 @@ def stop() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In the worker: leave as soon as the refresh that started it is gone (even killed with SIGKILL).
+def _exit_with_parent(refresh: int) -> None:
+    """In a worker: leave as soon as the refresh that started it is gone (even killed with SIGKILL).
 
-    And leave at once when told to stop: it holds nothing to flush, and tearing down GX's modules one by one
-    kept the refresh waiting for seconds at its end.
+    Its parent is the fork server, which stays while any worker does, so the worker watches the refresh's
+    pid itself. And it leaves at once when told to stop: it holds nothing to flush, and tearing down GX's
+    modules one by one kept the refresh waiting for seconds at its end.
     """
     atexit.register(os._exit, 0)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _running(refresh):
             time.sleep(0.5)
         os._exit(0)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie (a killed refresh its shell has not reaped yet)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def start_task(key: str, fn: Callable[..., Any], *args: Any) -> bool:
