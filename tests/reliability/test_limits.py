@@ -89,6 +89,23 @@ def test_limits_are_configurable_and_stop_the_refresh(site, slow_pdf):
 
 
 @pytest.mark.timeout(60, method="thread")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_time_limit_a_finalizer_swallowed_still_stops_the_page():
+    # Python ignores an exception raised in __del__ or a weakref callback (as in a GC run inside SQLAlchemy):
+    # the first alarm lands there, the next one stops the page.
+    class SlowToDelete:
+        def __del__(self) -> None:
+            time.sleep(1.0)  # the 0.5 s alarm fires in here
+
+    started = time.monotonic()
+    with pytest.raises(SourceDocumentError, match=r"stopped after 0\.5 s"), page_time_limit("slow.pdf", 1, 0.5):
+        SlowToDelete()  # deleted at once
+        while time.monotonic() - started < 20:
+            pass
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.timeout(60, method="thread")
 def test_page_time_limit_works_when_the_process_blocked_sigalrm(slow_pdf):
     # A host process or library may block SIGALRM; the limit unblocks it for the page and restores the mask.
     import signal

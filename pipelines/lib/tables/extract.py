@@ -151,6 +151,10 @@ def _page_heading(page: Page, title: str, grids: list[Grid]) -> str:
     return title + "\n" + "\n".join(ln.text for ln in body[:2])
 
 
+ALARM_REPEAT_S = 0.25
+"""Once a page is over its time limit, SIGALRM repeats at this interval until the page has stopped."""
+
+
 class _PageTimeout(BaseException):
     """Raised by SIGALRM inside one page's extraction; a BaseException so no library `except Exception` eats it."""
 
@@ -179,15 +183,21 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
             raise SourceDocumentError(file_name, f"took {elapsed:.1f} s, {reason}", page=page)
         return
 
+    armed = [True]
+
     def _alarm(signum: int, frame: object) -> None:
-        raise _PageTimeout
+        if armed[0]:
+            raise _PageTimeout
 
     previous_handler = signal.signal(signal.SIGALRM, _alarm)
     previous_mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeating after the limit: an alarm that lands in a finalizer or a weakref callback (a GC run inside
+    # pdfminer or SQLAlchemy) is swallowed by Python, so the next tick stops the page.
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_S)
     try:
         yield
     except _PageTimeout:
+        armed[0] = False
         raise SourceDocumentError(file_name, f"stopped after {seconds:g} s, {reason}", page=page) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
