@@ -58,6 +58,16 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return steps + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
+def _published(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether this run swapped its warehouse in (published_warehouse materialized)."""
+    import dagster as dg
+
+    key = dg.AssetKey(["published_warehouse"])
+    return any(
+        e.asset_key == key for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+    )
+
+
 def _indent(message: str, first: str, rest: str = "       ") -> str:
     return first + message.replace("\n", "\n" + rest)
 
@@ -190,7 +200,10 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
             print("  WARN checks: none fired")
         print(f"  full log: {log_path}")
         return 0
-    print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
+    if _published(result):  # a step after the publish failed (the report, the Data Docs)
+        print(f"refresh FAILED after it published {paths.published} (run {result.run_id}):", file=sys.stderr)
+    else:
+        print("refresh FAILED; the published warehouse was left as it was.", file=sys.stderr)
     for message in failures or ["see the run log in the Dagster UI"]:
         print(_indent(message, "  - ", "    "), file=sys.stderr)
     print(f"  full log (with tracebacks): {log_path}", file=sys.stderr)

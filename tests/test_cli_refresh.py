@@ -128,6 +128,22 @@ def test_a_bad_file_is_one_message_and_the_traceback_goes_to_the_log(refreshed, 
 
 
 @pytest.mark.slow
+def test_a_failure_after_the_publish_says_the_warehouse_was_published(refreshed, tmp_path):
+    raw, wh, home, _ = refreshed
+    other = tmp_path / "warehouse"
+    other.mkdir()
+    (other / "report").write_text("a file where the report folder goes", encoding="utf-8")
+    out = _run(raw, other, home, PIPELINES_FORCE="1")
+    assert out.returncode == 1
+    assert f"refresh FAILED after it published {other / 'clusters.duckdb'}" in out.stderr, out.stderr
+    assert "left as it was" not in out.stderr
+    assert "published_report" in out.stderr and "Traceback" not in out.stderr
+    ours, theirs = _tables(other / "clusters.duckdb"), _tables(wh / "clusters.duckdb")
+    data = [t for t in theirs if t.startswith(("staging.", "marts."))]
+    assert data and all(ours[t] == theirs[t] for t in data)  # this run's warehouse is out, all of it
+
+
+@pytest.mark.slow
 def test_verbose_prints_the_event_log_too(refreshed):
     raw, wh, home, _ = refreshed
     out = _run(raw, wh, home, PIPELINES_VERBOSE="1", PIPELINES_FORCE="1")

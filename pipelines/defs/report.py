@@ -1,13 +1,19 @@
 """The published report: the marts as charts and tables in warehouse/report/index.html."""
 
 import base64
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS
 from pipelines.defs.publish import published_warehouse
 from pipelines.defs.resources import PipelineSettings, Warehouse
+from pipelines.lib import background
 from pipelines.lib.code_versions import report_version
+
+if TYPE_CHECKING:
+    from pipelines.lib.report.build import Drawn
+    from pipelines.lib.report.data import ReportData
 
 
 def _image_md(title: str, png: bytes) -> dg.MetadataValue:
@@ -28,9 +34,13 @@ def published_report(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
-    from pipelines.lib.report import build_report  # matplotlib loads when a report is drawn, not with the definitions
+    # matplotlib loads when a report is drawn, not with the definitions
+    from pipelines.lib.report.build import build_report, render_charts
 
-    result = build_report(warehouse.paths, run_id=context.run_id, raw_dir=settings.raw_path())
+    def draw_in_worker(data: "ReportData") -> "Drawn":  # while this process crops the PDF for the sources
+        return background.deferred(render_charts, data)
+
+    result = build_report(warehouse.paths, run_id=context.run_id, raw_dir=settings.raw_path(), draw=draw_in_worker)
     context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
     return dg.MaterializeResult(
         metadata={

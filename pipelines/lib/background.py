@@ -2,12 +2,13 @@
 
 Great Expectations takes seconds to import and about half a second per suite, while the refresh's own work
 (extraction, staging, the report) runs on one core. :func:`start` starts a fork server that imports GX and
-builds its context once (:mod:`pipelines.lib.gx_preload`), and forks one worker per core from it, each with
+builds its context once (:mod:`pipelines.lib.worker_preload`), and forks one worker per core from it, each with
 GX loaded; nothing here waits for that import. Each staging asset :func:`submit` s its rows as soon as they
 are written and the staging check takes the result with :func:`validate`:
 :func:`pipelines.lib.validate.validate_frame` for exactly those rows, suite and parameters (matched by
 fingerprint). The publish step hands the Data Docs over the same way
-(:func:`start_task` / :func:`task_result`), so they render while the report is drawn. Whatever was not
+(:func:`start_task` / :func:`task_result`), so they render while the report is drawn, and the report its
+charts (:func:`deferred`), drawn while this process crops the PDF for the figures' sources. Whatever was not
 handed over, or whose worker died, runs here. The workers live as long as this process; in a process that
 has already imported GX nothing starts.
 """
@@ -20,6 +21,7 @@ import os
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,7 +58,7 @@ def start() -> bool:
     return True
 
 
-PRELOAD = "pipelines.lib.gx_preload"
+PRELOAD = "pipelines.lib.worker_preload"
 
 
 def _start_workers(pool: ProcessPoolExecutor) -> None:
@@ -129,6 +131,13 @@ def task_result(key: str, fn: Callable[..., T], *args: Any) -> T:
         except BrokenProcessPool:
             pass  # the worker died (killed, out of memory)
     return fn(*args)
+
+
+def deferred(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start fn(*args) in a worker, if one runs; calling what this returns gives its result (or runs it here)."""
+    key = f"deferred {fn.__module__}.{fn.__qualname__} {uuid.uuid4()}"
+    start_task(key, fn, *args)
+    return lambda: task_result(key, fn, *args)
 
 
 def submit(suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any]) -> bool:

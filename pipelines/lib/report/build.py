@@ -6,10 +6,11 @@ import hashlib
 import html as html_lib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.lib.report.charts import CHARTS
+from pipelines.lib.report.charts import CHARTS, Chart
 from pipelines.lib.report.data import ReportData, read_report_data
 from pipelines.lib.report.fonts import font_face_css, missing_glyphs
 from pipelines.lib.report.html import FONT_FAMILY, ChartImage, page
@@ -46,8 +47,12 @@ def report_path(paths: WarehousePaths) -> Path:
     return paths.root / REPORT_DIR_NAME / REPORT_FILE_NAME
 
 
-def render_charts(data: ReportData) -> tuple[list[ChartImage], dict[str, bytes]]:
-    """Every chart whose mart exists, as SVG for the page and PNG for Dagster; fails on a missing glyph.
+Drawn = Callable[[], tuple[list[ChartImage], dict[str, bytes]]]
+"""Charts being drawn: calling it gives them (SVG for the page, PNG for Dagster), waiting if need be."""
+
+
+def _planned(data: ReportData) -> list[tuple[Chart, ReportData, str, str]]:
+    """(chart, the data it draws, id, title) for every chart the page shows; fails when a mart is missing.
 
     Each chart draws one document: with several documents (editions) every chart appears once per document,
     titled with its document_id; a chart whose mart has no rows for a document is left out for it.
@@ -57,19 +62,41 @@ def render_charts(data: ReportData) -> tuple[list[ChartImage], dict[str, bytes]]
         raise ValueError(f"{'; '.join(missing)}, which the warehouse lacks")
     documents = data.document_ids()
     parts = [(None, data)] if len(documents) <= 1 else [(d, data.for_document(d)) for d in documents]
+    return [
+        (
+            chart,
+            part,
+            chart.id if document_id is None else f"{chart.id}-{document_id}",
+            chart.title if document_id is None else f"{chart.title} [{document_id}]",
+        )
+        for document_id, part in parts
+        for chart in CHARTS
+        if part.marts[chart.mart].rows
+    ]
+
+
+def planned_charts(data: ReportData) -> list[ChartImage]:
+    """The charts the page shows (id, title, mart, alt text) before any is drawn: enough for its text."""
+    return [
+        ChartImage(cid, title, chart.mart, b"", chart.draw.__doc__ or title) for chart, _, cid, title in _planned(data)
+    ]
+
+
+def render_charts(data: ReportData) -> tuple[list[ChartImage], dict[str, bytes]]:
+    """Every chart whose mart exists, as SVG for the page and PNG for Dagster; fails on a missing glyph."""
     images, pngs = [], {}
     with report_style():
-        for document_id, part in parts:
-            for chart in CHARTS:
-                if not part.marts[chart.mart].rows:
-                    continue
-                chart_id = chart.id if document_id is None else f"{chart.id}-{document_id}"
-                title = chart.title if document_id is None else f"{chart.title} [{document_id}]"
-                fig = chart.draw(part)
-                check_glyphs(fig, chart_id)
-                images.append(ChartImage(chart_id, title, chart.mart, to_svg(fig), chart.draw.__doc__ or title))
-                pngs[chart_id] = to_png(fig)
+        for chart, part, chart_id, title in _planned(data):
+            fig = chart.draw(part)
+            check_glyphs(fig, chart_id)
+            images.append(ChartImage(chart_id, title, chart.mart, to_svg(fig), chart.draw.__doc__ or title))
+            pngs[chart_id] = to_png(fig)
     return images, pngs
+
+
+def draw_here(data: ReportData) -> Drawn:
+    """Draw the charts in this process, when they are asked for."""
+    return lambda: render_charts(data)
 
 
 def _visible_text(document: str) -> str:
@@ -78,33 +105,42 @@ def _visible_text(document: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", without_data))
 
 
-def render_page(data: ReportData, charts: list[ChartImage], raw_dir: Path | None = None) -> tuple[str, int]:
-    """The page with a font subset covering exactly its characters, and the number of source crops in it.
+def render_page(data: ReportData, drawn: Drawn, raw_dir: Path | None = None) -> tuple[str, int, dict[str, bytes]]:
+    """The page with a font subset covering exactly its characters, the number of source crops in it, and
+    each chart as PNG.
 
-    A draft finds the sources the shown figures use; only those are cropped from the PDFs in raw_dir.
+    A draft (the charts' places without their images) finds the sources the shown figures use; only those
+    are cropped from the PDFs in raw_dir, while the charts are drawn (``drawn`` may be drawing elsewhere).
     """
     marts = [data.marts[name] for name in sorted(data.marts)]
     draft_sources = ReportSources(data.sources, {})
-    draft = page(TITLE, LEAD, charts, marts, data.run, font_css="", sources=draft_sources)
+    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, font_css="", sources=draft_sources)
     crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents)
-    chars = sorted(set(_visible_text(draft)))
+    chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
     missing = missing_glyphs(chars)
     if missing:
         raise ValueError(f"the report font has no glyph for {missing}; they would render as tofu")
     sources = ReportSources(data.sources, crops)
     font_css = font_face_css(FONT_FAMILY, chars)
-    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_css, sources=sources), len(crops)
+    charts, pngs = drawn()
+    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_css, sources=sources), len(crops), pngs
 
 
-def build_report(paths: WarehousePaths, run_id: str | None = None, raw_dir: Path | None = None) -> ReportResult:
+def build_report(
+    paths: WarehousePaths,
+    run_id: str | None = None,
+    raw_dir: Path | None = None,
+    *,
+    draw: Callable[[ReportData], Drawn] = draw_here,
+) -> ReportResult:
     """Read the published warehouse, draw every chart and table, and replace report/index.html atomically.
 
     With raw_dir, figures' sources show a crop of the PDF they were read from (if it is the file the warehouse
-    read); without, their popovers give the place in words only.
+    read); without, their popovers give the place in words only. ``draw`` starts drawing the charts (here, by
+    default; the asset hands them to a background worker while this process crops the sources).
     """
     data = read_report_data(paths.published, run_id)
-    charts, pngs = render_charts(data)
-    text, crops = render_page(data, charts, raw_dir)
+    text, crops, pngs = render_page(data, draw(data), raw_dir)
     document = text.encode("utf-8")
     target = report_path(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
