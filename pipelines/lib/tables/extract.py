@@ -183,10 +183,10 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
             raise SourceDocumentError(file_name, f"took {elapsed:.1f} s, {reason}", page=page)
         return
 
-    armed = [True]
+    armed = True  # until the page has stopped: a repeat landing after that must not raise again
 
     def _alarm(signum: int, frame: object) -> None:
-        if armed[0]:
+        if armed:
             raise _PageTimeout
 
     previous_handler = signal.signal(signal.SIGALRM, _alarm)
@@ -197,7 +197,7 @@ def page_time_limit(file_name: str, page: int, seconds: float | None) -> Iterato
     try:
         yield
     except _PageTimeout:
-        armed[0] = False
+        armed = False
         raise SourceDocumentError(file_name, f"stopped after {seconds:g} s, {reason}", page=page) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
