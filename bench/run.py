@@ -84,26 +84,28 @@ def pdfium_text() -> None:
 def run_tree(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds of a command, and the CPU seconds of it and every process under it (the GX fork server
     and its workers too, sampled every 20 ms while they live)."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    root = psutil.Process(proc.pid)
-    cpu: dict[int, float] = {}
-    seen: dict[int, psutil.Process] = {proc.pid: root}
-    while True:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            seen.update({c.pid: c for c in root.children(recursive=True)})
-        for pid, p in list(seen.items()):
-            try:
-                times = p.cpu_times()
-                cpu[pid] = times.user + times.system  # its own: a parent's children_* would count them twice
-            except psutil.NoSuchProcess:
-                seen.pop(pid)
-        if proc.poll() is not None:
-            break
-        time.sleep(0.02)
-    wall = time.perf_counter() - t
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, command, stderr=proc.stderr.read() if proc.stderr else "")
+    with tempfile.TemporaryFile() as errors:  # not a pipe: nobody reads it while the run goes on, it must not fill
+        t = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        root = psutil.Process(proc.pid)
+        cpu: dict[int, float] = {}
+        seen: dict[int, psutil.Process] = {proc.pid: root}
+        while True:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                seen.update({c.pid: c for c in root.children(recursive=True)})
+            for pid, p in list(seen.items()):
+                try:
+                    times = p.cpu_times()
+                    cpu[pid] = times.user + times.system  # its own: a parent's children_* would count them twice
+                except psutil.NoSuchProcess:
+                    seen.pop(pid)
+            if proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - t
+        if proc.returncode:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(proc.returncode, command, stderr=errors.read().decode(errors="replace"))
     return wall, sum(cpu.values())
 
 

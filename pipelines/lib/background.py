@@ -1,4 +1,4 @@
-"""Work handed to a second process while the refresh goes on: GX's import, the suites, the Data Docs.
+"""Work handed to other processes while the refresh goes on: GX's import, the suites, the Data Docs, the charts.
 
 Great Expectations takes seconds to import and about half a second per suite, while the refresh's own work
 (extraction, staging, the report) runs on one core. :func:`start` starts a fork server that imports GX and
@@ -40,6 +40,8 @@ _pending: dict[str, Future[Any]] = {}
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 """Worker processes: one per core (two at most). While the refresh waits for the suites, both validate."""
+PRELOAD = "pipelines.lib.worker_preload"
+"""What the fork server imports once for every worker it forks."""
 
 
 def start() -> bool:
@@ -58,9 +60,6 @@ def start() -> bool:
     return True
 
 
-PRELOAD = "pipelines.lib.worker_preload"
-
-
 def _start_workers(pool: ProcessPoolExecutor) -> None:
     try:
         for _ in range(WORKERS):
@@ -70,7 +69,7 @@ def _start_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def stop() -> None:
-    """Stop the worker (pending work is dropped); a later :func:`start` starts a new one."""
+    """Stop the workers (pending work is dropped); a later :func:`start` starts new ones."""
     global _pool
     with _LOCK:
         pool, _pool = _pool, None
