@@ -26,6 +26,7 @@ from .errors import NormalizeError
 from .grants import find_grant_terms, parse_grant_terms
 from .money import Money, find_money, parse_money
 from .percent import Percent, find_percents, parse_percent
+from .quantities import Quantity, UnitHint, declared_unit, find_quantities, unit_hint
 from .text import clean_text, find_garble, split_footnotes
 from .years import PIVOT, YearSpan, find_years, fiscal_year, parse_duration_years, parse_years
 
@@ -37,8 +38,11 @@ __all__ = [
     "NormalizeError",
     "Percent",
     "Qualifier",
+    "Quantity",
+    "UnitHint",
     "YearSpan",
     "clean_text",
+    "declared_unit",
     "document_era",
     "document_year",
     "find_areas",
@@ -47,6 +51,7 @@ __all__ = [
     "find_grant_terms",
     "find_money",
     "find_percents",
+    "find_quantities",
     "find_years",
     "fiscal_year",
     "parse_area",
@@ -57,4 +62,5 @@ __all__ = [
     "parse_percent",
     "parse_years",
     "split_footnotes",
+    "unit_hint",
 ]

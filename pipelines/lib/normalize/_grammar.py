@@ -7,7 +7,7 @@ full-width brackets are ASCII and both wave dashes are ``～`` (U+FF5E).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Literal, TypeVar
 
@@ -29,6 +29,9 @@ _GARBLED = re.compile(r"[0-9][?\ufffd]|[?\ufffd]\.?[0-9]")
 NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 RANGE_SEP = r"[～~]"
 KANJI_KATAKANA = r"\u4e00-\u9fff\u30a0-\u30ffー"
+MULTIPLIER = r"(?:[百千]?[万億兆]|千)"
+"""A kanji multiplier after a number: 万, 億, 兆, 千, and 百万 / 千万 / 百億 … (a hundred or thousand of a big unit)."""
+_MULTIPLIER_VALUES = {"百": 10**2, "千": 10**3, "万": 10**4, "億": 10**8, "兆": 10**12}
 
 # 約 is "about" only when it is not the tail of a word such as 契約 (contract) or 要約 (summary).
 _YAKU_WORDS = "契予集要節制条規公婚協誓特盟確解倹簡"
@@ -42,6 +45,14 @@ PREFIX_QUALIFIERS: dict[str, Qualifier] = {
     "最低": "at_least",
 }
 SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
+    # An approximate bound is a bound: 5,000万円程度以内 is at most 5,000万円.
+    "程度以内": "at_most",
+    "程度以下": "at_most",
+    "程度未満": "at_most",
+    "程度以上": "at_least",
+    "を超える": "at_least",
+    "を上回る": "at_least",
+    "を下回る": "at_most",
     "以上": "at_least",
     "強": "at_least",
     "超": "at_least",
@@ -69,9 +80,21 @@ def suffix(name: str) -> str:
     A trailing ～ (from …) counts only when no number follows it.
     """
     return (
-        rf"(?P<{name}>以上|以内|未満|以下|程度|ほど|前後"
+        rf"(?P<{name}>程度(?:以内|以下|未満|以上)|を(?:超える|上回る|下回る)|以上|以内|未満|以下|程度|ほど|前後"
         rf"|(?:強|弱|超)(?![{KANJI_KATAKANA}いくまめさ])|[～~](?![0-9]))?"
     )
+
+
+def multiplier_value(word: str | None) -> int:
+    """The factor a multiplier word stands for: '万' → 10**4, '百万' → 10**6, '千万' → 10**7; None → 1.
+
+    >>> multiplier_value("百万"), multiplier_value("千"), multiplier_value(None)
+    (1000000, 1000, 1)
+    """
+    factor = 1
+    for ch in word or "":
+        factor *= _MULTIPLIER_VALUES[ch]
+    return factor
 
 
 def to_decimal(number: str, text: str) -> Decimal:
@@ -168,3 +191,18 @@ def check_not_range_tail(text: str, cleaned: str, start: int, what: str) -> None
     """Refuse a number that ends a range we do not understand (e.g. '10～20平方キロメートル' for areas)."""
     if re.search(rf"[0-9]{RANGE_SEP}$", cleaned[max(0, start - 2) : start]):
         raise NormalizeError(text, f"a range of {what} is not supported")
+
+
+M = TypeVar("M")
+
+
+def read_matches(matches: Iterable[M], read: Callable[[M], T], *, strict: bool) -> list[T]:
+    """``read`` every match; with ``strict=False`` a match that raises NormalizeError is left out."""
+    out: list[T] = []
+    for m in matches:
+        try:
+            out.append(read(m))
+        except NormalizeError:
+            if strict:
+                raise
+    return out

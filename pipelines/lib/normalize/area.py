@@ -15,6 +15,7 @@ from ._grammar import (
     combine_qualifiers,
     exactly_one,
     prefix,
+    read_matches,
     reject_garbled_digits,
     suffix,
     tidy,
@@ -97,8 +98,10 @@ def _area_from_match(m: re.Match[str], text: str, cleaned: str) -> Area:
     return Area(tidy(a * b), qualifier, "rectangle", (a, b), raw, span)
 
 
-def find_areas(text: str) -> list[Area]:
+def find_areas(text: str, *, strict: bool = True) -> list[Area]:
     """Every area expression in a passage, in order, with spans into ``clean_text(text)``.
+
+    ``strict=False`` leaves out an area that cannot be read (a range of areas, a direction given twice).
 
     A lone length (中心から10km) is not an area and is not returned.
 
@@ -107,7 +110,7 @@ def find_areas(text: str) -> list[Area]:
     """
     cleaned = clean_text(text)
     reject_garbled_digits(text, cleaned)
-    return [_area_from_match(m, text, cleaned) for m in _AREA_RE.finditer(cleaned)]
+    return read_matches(_AREA_RE.finditer(cleaned), lambda m: _area_from_match(m, text, cleaned), strict=strict)
 
 
 def parse_area(text: str) -> Area:

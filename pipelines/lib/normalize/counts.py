@@ -8,13 +8,16 @@ from decimal import Decimal
 
 from ._grammar import (
     KANJI_KATAKANA,
+    MULTIPLIER,
     NUM,
     NUM_START,
     RANGE_SEP,
     Qualifier,
     combine_qualifiers,
     exactly_one,
+    multiplier_value,
     prefix,
+    read_matches,
     reject_garbled_digits,
     scale,
     suffix,
@@ -33,10 +36,14 @@ UNITS: dict[str, str] = {
     "団体": "organizations",
     "件": "cases",
     "校": "schools",
+    "企業": "companies",
 }
-_UNIT = r"(?:人(?![口材])|名(?![称前誉])|社(?![会長員団])|機関|大学(?!院)|団体|件|校(?![舎長]))"
-_MULTIPLIERS: dict[str, int] = {"千": 10**3, "万": 10**4, "億": 10**8}
-_MULT = r"[千万億]"
+# 企業 counts only as the last word of a count (約6,100の企業と…), never inside 企業数, 企業群, 企業化 ….
+_UNIT = (
+    r"(?:人(?![口材])|名(?![称前誉])|社(?![会長員団])|機関|大学(?!院)|団体|件|校(?![舎長])"
+    rf"|企業(?![{KANJI_KATAKANA}]))"
+)
+_MULT = MULTIPLIER
 
 _COUNT_RE = re.compile(
     prefix("pre")
@@ -68,7 +75,7 @@ class Count:
 
 
 def _value(number: str, mult: str | None, text: str) -> Decimal:
-    return scale(to_decimal(number, text), _MULTIPLIERS[mult] if mult else 1)
+    return scale(to_decimal(number, text), multiplier_value(mult))
 
 
 def _count_from_match(m: re.Match[str], text: str) -> Count:
@@ -95,8 +102,10 @@ def _count_from_match(m: re.Match[str], text: str) -> Count:
     )
 
 
-def find_counts(text: str) -> list[Count]:
+def find_counts(text: str, *, strict: bool = True) -> list[Count]:
     """Every count in a passage, in order, with spans into ``clean_text(text)``.
+
+    ``strict=False`` leaves out a count that cannot be read (conflicting qualifiers, a backwards range).
 
     Years (1999年), percentages and footnote markers (*2) are not counts; neither is a number
     without a counter word (企業数は約1100).
@@ -106,7 +115,7 @@ def find_counts(text: str) -> list[Count]:
     """
     cleaned = clean_text(text)
     reject_garbled_digits(text, cleaned)
-    return [_count_from_match(m, text) for m in _COUNT_RE.finditer(cleaned)]
+    return read_matches(_COUNT_RE.finditer(cleaned), lambda m: _count_from_match(m, text), strict=strict)
 
 
 def parse_count(text: str) -> Count:

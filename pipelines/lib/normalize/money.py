@@ -13,7 +13,9 @@ from ._grammar import (
     Qualifier,
     combine_qualifiers,
     exactly_one,
+    multiplier_value,
     prefix,
+    read_matches,
     reject_garbled_digits,
     scale,
     shift,
@@ -27,9 +29,9 @@ _UNITS: dict[str, int] = {"cho": 10**12, "oku": 10**8, "man": 10**4, "sen": 10**
 
 
 def _amount(p: str) -> str:
-    # 1兆2000億円, 4.35兆, 3000万, 5千万, 1,000億, 12万3456: big units in order, each optionally ×千.
+    # 1兆2000億円, 4.35兆, 3000万, 5千万, 1,234百万, 1,000億, 12万3456: big units in order, each optionally ×百/×千.
     big = "".join(
-        rf"(?:(?P<{p}_{key}>{NUM})(?P<{p}_{key}_k>千)?{kanji})?"
+        rf"(?:(?P<{p}_{key}>{NUM})(?P<{p}_{key}_k>[百千])?{kanji})?"
         for key, kanji in (("cho", "兆"), ("oku", "億"), ("man", "万"))
     )
     return rf"{NUM_START}(?=[0-9]){big}(?:(?P<{p}_sen>{NUM})千)?(?P<{p}_one>{NUM})?"
@@ -69,8 +71,8 @@ def _components(m: re.Match[str], p: str, text: str) -> dict[str, Decimal]:
     for key, unit in _UNITS.items():
         number = m.group(f"{p}_{key}")
         if number is not None:
-            thousands = 1000 if key in ("cho", "oku", "man") and m.group(f"{p}_{key}_k") else 1
-            found[key] = scale(to_decimal(number, text), unit * thousands)
+            factor = multiplier_value(m.group(f"{p}_{key}_k")) if key in ("cho", "oku", "man") else 1
+            found[key] = scale(to_decimal(number, text), unit * factor)
     return found
 
 
@@ -113,8 +115,11 @@ def _money_from_match(m: re.Match[str], text: str) -> Money:
     )
 
 
-def find_money(text: str) -> list[Money]:
+def find_money(text: str, *, strict: bool = True) -> list[Money]:
     """Every yen amount in a passage, in order, with spans into ``clean_text(text)``.
+
+    ``strict=False`` leaves out an amount that cannot be read (a range that runs backwards, conflicting
+    qualifiers) instead of raising; garbled digits raise either way.
 
     >>> [m.oku_yen for m in find_money("貿易産業省約180億円(6年間、研究100億円、基盤80億円)")]
     [Decimal('180'), Decimal('100'), Decimal('80')]
@@ -123,7 +128,7 @@ def find_money(text: str) -> list[Money]:
     """
     cleaned = clean_text(text)
     reject_garbled_digits(text, cleaned)
-    return [_money_from_match(m, text) for m in _MONEY_RE.finditer(cleaned)]
+    return read_matches(_MONEY_RE.finditer(cleaned), lambda m: _money_from_match(m, text), strict=strict)
 
 
 def parse_money(text: str) -> Money:

@@ -14,6 +14,7 @@ from ._grammar import (
     combine_qualifiers,
     exactly_one,
     prefix,
+    read_matches,
     reject_garbled_digits,
     suffix,
     tidy,
@@ -62,15 +63,17 @@ def _percent_from_match(m: re.Match[str], text: str) -> Percent:
     )
 
 
-def find_percents(text: str) -> list[Percent]:
+def find_percents(text: str, *, strict: bool = True) -> list[Percent]:
     """Every percentage in a passage, in order, with spans into ``clean_text(text)``.
+
+    ``strict=False`` leaves out a percentage that cannot be read (a backwards range, conflicting qualifiers).
 
     >>> [p.value for p in find_percents("新事業を開始した企業 58.7% 第二創業を行った企業 18.9%")]
     [Decimal('58.7'), Decimal('18.9')]
     """
     cleaned = clean_text(text)
     reject_garbled_digits(text, cleaned)
-    return [_percent_from_match(m, text) for m in _PERCENT_RE.finditer(cleaned)]
+    return read_matches(_PERCENT_RE.finditer(cleaned), lambda m: _percent_from_match(m, text), strict=strict)
 
 
 def parse_percent(text: str) -> Percent:

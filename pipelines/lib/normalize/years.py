@@ -13,9 +13,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Literal
 
-from ._grammar import NUM_START, exactly_one, reject_garbled_digits
+from ._grammar import (
+    NUM_START,
+    RANGE_SEP,
+    Qualifier,
+    combine_qualifiers,
+    exactly_one,
+    prefix,
+    read_matches,
+    reject_garbled_digits,
+    tidy,
+    to_decimal,
+)
 from .errors import NormalizeError
 from .text import clean_text
 
@@ -240,8 +252,11 @@ def _single(cleaned: str, text: str, atom: _Atom, *, pivot: int, context_era: st
     )
 
 
-def find_years(text: str, *, pivot: int = PIVOT, context_era: str | None = None) -> list[YearSpan]:
+def find_years(text: str, *, pivot: int = PIVOT, context_era: str | None = None, strict: bool = True) -> list[YearSpan]:
     """Every year expression in a passage, in order, with spans into ``clean_text(text)``.
+
+    ``strict=False`` leaves out an expression that cannot be read (an era-less 17年度 without
+    ``context_era``, a range that runs backwards) instead of raising.
 
     ``context_era`` supplies the era for era-less 1–2 digit fiscal years (17年度); without it they
     raise NormalizeError. Lone 'N年' that read as durations (5年間, 3年目, 10年以上) are skipped.
@@ -257,9 +272,14 @@ def find_years(text: str, *, pivot: int = PIVOT, context_era: str | None = None)
     pos = 0
     while (m := _ATOM.search(cleaned, pos)) is not None:
         atom = _atom(m)
-        span = _try_range(cleaned, text, atom, pivot=pivot, context_era=context_era)
-        if span is None:
-            span = _single(cleaned, text, atom, pivot=pivot, context_era=context_era)
+        try:
+            span = _try_range(cleaned, text, atom, pivot=pivot, context_era=context_era)
+            if span is None:
+                span = _single(cleaned, text, atom, pivot=pivot, context_era=context_era)
+        except NormalizeError:
+            if strict:
+                raise
+            span = None
         if span is None:
             pos = max(atom.end, atom.start + 1)
         else:
@@ -318,3 +338,56 @@ def parse_duration_years(text: str) -> int:
     if "." in number or len(number) > 4:
         raise NormalizeError(text, f"{number}年 is not a whole number of years")
     return int(number)
+
+
+_DURATION_SPAN = re.compile(
+    prefix("pre")
+    + rf"(?:(?P<low>{NUM_START}[0-9]{{1,3}}(?:\.[0-9]+)?)(?:年)?{RANGE_SEP})?"
+    + rf"(?<!{_ERA})(?P<n>{NUM_START}[0-9]{{1,3}}(?:\.[0-9]+)?)(?![0-9])"
+    + r"(?:(?P<kanen>[ヶカケか箇]年)|年)(?!度|目|代|生)(?P<kan>間)?"
+    + r"(?P<suf>以内|以上|未満|以下|程度|ほど|前後|余|超|強|弱)?"
+)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time in years: 6年間, 3カ年, 2年以内 (at_most), 10年以上 (at_least), 5～10年 (range).
+
+    ``years`` is the length (the high bound of a range); ``low``/``high`` hold a range's bounds.
+    """
+
+    years: Decimal
+    qualifier: Qualifier
+    raw_text: str
+    span: tuple[int, int]
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
+def _duration_from_match(m: re.Match[str], text: str) -> Duration | None:
+    explicit = m.group("kanen") or m.group("kan") or m.group("suf") or m.group("pre")
+    two_digits = len(m.group("n").split(".")[0]) == 2 and (m.group("low") is None or len(m.group("low")) == 2)
+    if not explicit and two_digits:
+        return None  # a bare '72年' or '83～98年' is a calendar year: find_years decides
+    years = tidy(to_decimal(m.group("n"), text))
+    low = tidy(to_decimal(m.group("low"), text)) if m.group("low") else None
+    if low is not None and low > years:
+        raise NormalizeError(text, f"range {m.group(0)!r} runs backwards")
+    suffix = {"余": "超", "弱": "以下"}.get(m.group("suf") or "", m.group("suf"))
+    qualifier = combine_qualifiers(text, m.group("pre"), suffix, is_range=low is not None)
+    return Duration(years, qualifier, m.group(0), (m.start(), m.end()), low, years if low is not None else None)
+
+
+def find_durations(text: str, *, strict: bool = True) -> list[Duration]:
+    """Every length of time in years in a passage: 6年間, 3カ年, 2年以内, 10年以上, 5～10年.
+
+    A plain two-digit 'N年' is left to :func:`find_years` (72年, 83～98年); '2年目' and '3年度' are never
+    durations, nor is an era year (平成9年).
+
+    >>> [(d.years, d.qualifier) for d in find_durations("1億円以内×2年以内、計画期間は5年間")]
+    [(Decimal('2'), 'at_most'), (Decimal('5'), 'exact')]
+    """
+    cleaned = clean_text(text)
+    reject_garbled_digits(text, cleaned)
+    found = read_matches(_DURATION_SPAN.finditer(cleaned), lambda m: _duration_from_match(m, text), strict=strict)
+    return [d for d in found if d is not None]
