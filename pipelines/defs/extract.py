@@ -19,8 +19,8 @@ from pipelines.lib.editions import (
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
 from pipelines.lib.schema import table
-from pipelines.lib.staging.new_content import unrecognised_tables
-from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.staging.new_content import documents_of_other_kinds, unrecognised_tables
+from pipelines.lib.staging.raw_layer import RawLayer, raw_layer_from_duckdb
 from pipelines.lib.tables.extract import extract_document
 from pipelines.lib.warehouse.build import write_table
 
@@ -28,7 +28,7 @@ RAW_OUTPUTS = {
     "tables": "Every recognised table: family, page, title and bbox.",
     "table_cells": "Every cell of every recognised table, merged cells filled and flagged, with bbox.",
     "table_annotations": "Footnotes, notes, sources and lead lines printed with each table.",
-    "text_blocks": "Paragraphs of the numeric passages that are not tables.",
+    "text_blocks": "Every paragraph of every page outside its tables: passages, other text, titles, page numbers.",
 }
 WITH_TABLE_IMAGES = ("tables", "table_cells")
 
@@ -115,3 +115,23 @@ def has_no_unrecognised_tables(warehouse: Warehouse) -> dg.AssetCheckResult:
             con.execute("SELECT * FROM raw.tables").df(), con.execute("SELECT * FROM raw.table_cells").df()
         )
     return findings_result(found, [f"{t['where']}: header {t['header']}" for t in found], warn=True)
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "tables"]),
+    name="documents_are_known_decks",
+    description="Some table or passage family recognises each document (WARN: a document of another kind is kept)",
+    blocking=False,
+    pool=WRITER_POOL,
+)
+def documents_are_known_decks(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Lists documents no family recognises: their tables, text and numbers are kept (staging.quantities)."""
+    with warehouse.working() as con:
+        raw = raw_layer_from_duckdb(con, ("documents", "tables", "text_blocks"))
+    found = documents_of_other_kinds(raw.documents, raw.tables, raw.text_blocks)
+    lines = [
+        f"{f['where']}: no known table or passage ({f['pages']} pages); a document of another kind: its tables "
+        "and text are in the raw layer, its numbers in staging.quantities"
+        for f in found
+    ]
+    return findings_result(found, lines, warn=True)

@@ -16,6 +16,9 @@ from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.warehouse.publish import publish
 from pipelines.lib.warehouse.runs import RunRecord
 
+EXPORTED = [m.spec.qualified for m in MARTS] + [st.spec.qualified for st in STAGING if st.exported]
+"""What exports/ holds: every mart, then the staging tables people take away too (staging.quantities)."""
+
 
 def _iso(ts: float | None) -> str:
     return datetime.fromtimestamp(ts or datetime.now(UTC).timestamp(), UTC).isoformat()
@@ -51,7 +54,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
         code_version=code_version(),
         packages=package_versions(),
     )
-    result = publish(paths, [st.spec for st in STAGING], [m.name for m in MARTS], run)
+    result = publish(paths, [st.spec for st in STAGING], EXPORTED, run)
     context.log.info(f"published {result['published']}")
     if background.start_task(published_docs.TASK, published_docs.published_data_docs, paths):
         context.log.debug("the Data Docs render in the background worker while the report is drawn")

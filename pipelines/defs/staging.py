@@ -16,9 +16,12 @@ from pipelines.defs.metadata import definition_metadata, findings_result, table_
 from pipelines.defs.resources import Warehouse
 from pipelines.lib.code_versions import staging_version
 from pipelines.lib.editions import submit_validations, validate_by_document
+from pipelines.lib.schema import table
 from pipelines.lib.staging.completeness import missing_records
-from pipelines.lib.staging.new_content import unclassified_rows
+from pipelines.lib.staging.new_content import unclassified_rows, untyped_quantities
+from pipelines.lib.staging.number_coverage import unread_numbers
 from pipelines.lib.staging.provenance import unresolved_rows
+from pipelines.lib.staging.quantities import SKIPPED_ROLES
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation_results import ValidationResults
@@ -34,7 +37,7 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         key_prefix=["staging"],
         group_name="staging",
         description=st.spec.description,
-        deps=[["raw", name] for name in st.raw_inputs],
+        deps=[["raw", name] for name in st.raw_inputs] + [["staging", name] for name in st.staging_inputs],
         kinds={"pandas", "duckdb"},
         owners=["team:data-engineering"],
         metadata=definition_metadata(st.spec),
@@ -44,7 +47,8 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
-            df = st.builder(raw_layer_from_duckdb(con, st.raw_inputs))  # only what it declares it reads
+            raw = raw_layer_from_duckdb(con, st.raw_inputs)  # only what it declares it reads
+            df = st.build(raw, {n: read_table(con, table(f"staging.{n}")) for n in st.staging_inputs})
             write_table(con, st.spec, df)
             stored = read_table(con, st.spec)
             submit_validations(con, st.spec, st.name, stored)  # its suite check takes the result
@@ -122,6 +126,25 @@ def _unclassified_result(
     return findings_result(found, lines, warn=True)
 
 
+def _untyped_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Numbers nothing could type (kept with unit 'number', waiting for a unit rule or a header)."""
+    assert st.untyped_unit is not None
+    found = untyped_quantities(read_table(con, st.spec), st.untyped_unit)
+    lines = [f"{f['where']}: {f['raw_text']}" + (f" ({f['context']})" if "context" in f else "") for f in found]
+    return findings_result(found, lines, warn=True)
+
+
+def _coverage_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Cells and text blocks whose number-with-unit (a plain regex) has no quantity at their address."""
+    raw = raw_layer_from_duckdb(con, ("table_cells", "text_blocks"))
+    found = unread_numbers(raw.table_cells, raw.text_blocks, read_table(con, st.spec), skipped_roles=SKIPPED_ROLES)
+    return findings_result(found, [f"{f['where']}: {f['number']} in {f['text']!r}" for f in found], warn=True)
+
+
 def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
     """The checks a staging table has: the suite always; the others where the table has what they test."""
     key = _key(st)
@@ -163,6 +186,24 @@ def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
             (
                 dg.AssetCheckSpec("has_no_unclassified_rows", asset=key, blocking=False, description=description),
                 _unclassified_result,
+            )
+        )
+    if st.untyped_unit:
+        description = f"Every number of staging.{st.name} has a unit (WARN: untyped numbers are kept, listed)"
+        checks.append(
+            (
+                dg.AssetCheckSpec("has_no_untyped_quantities", asset=key, blocking=False, description=description),
+                _untyped_result,
+            )
+        )
+        description = (
+            f"Every raw cell or text block with a number and a unit (a plain regex) has a row in staging.{st.name} "
+            "(WARN: lists what the grammar missed)"
+        )
+        checks.append(
+            (
+                dg.AssetCheckSpec("reads_every_number_with_a_unit", asset=key, blocking=False, description=description),
+                _coverage_result,
             )
         )
     return checks

@@ -32,7 +32,7 @@ def staging_cells_sql() -> str:
     ``row_key`` joins the table's registry key (without document_id) with ' | '; values are cast to text.
     """
     parts = []
-    for st in STAGING:
+    for st in (st for st in STAGING if st.compared_between_editions):
         spec = st.spec
         key = [k for k in spec.key if k != "document_id"]
         excluded = ", ".join(_ident(c) for c in ("document_id", *key, *PROVENANCE_COLUMNS) if c in spec.column_names)

@@ -167,10 +167,15 @@ TABLES: tuple[Table, ...] = (
     Table(
         "raw",
         "text_blocks",
-        "Paragraphs of the numeric passages that are not tables (地域開発手法の変遷, 活動事例, 成果, 目標レンジ …).",
+        "Every paragraph of every page outside its tables: the numeric passages (地域開発手法の変遷, 活動事例 …), "
+        "the text of every other page, slide titles and page numbers.",
         (
             DOC,
-            C("passage_id", "VARCHAR", "Passage family id from the registry"),
+            C(
+                "passage_id",
+                "VARCHAR",
+                "Passage family id from the registry where one claims the block; p<page>_text otherwise",
+            ),
             C("page", "INTEGER", "1-based page"),
             C("block_idx", "INTEGER", "0-based paragraph order on the page"),
             C("box_idx", "INTEGER", "Index of the framed box holding the paragraph; null outside boxes"),
@@ -180,6 +185,7 @@ TABLES: tuple[Table, ...] = (
             C("top", "DOUBLE", "Bbox top, points"),
             C("x1", "DOUBLE", "Bbox right, points"),
             C("bottom", "DOUBLE", "Bbox bottom, points"),
+            C("role", "VARCHAR", "body (a paragraph or a framed box), title (the slide title) or page_number"),
         ),
         key=("document_id", "passage_id", "page", "block_idx"),
     ),
@@ -417,6 +423,48 @@ TABLES: tuple[Table, ...] = (
             *PROVENANCE,
         ),
         key=("document_id", "project_name", "field"),
+    ),
+    Table(
+        "staging",
+        "quantities",
+        "Every quantity printed anywhere in every document (any table cell or paragraph), typed, labelled and "
+        "addressed; claimed_by names the curated table that holds the same number.",
+        (
+            DOC,
+            PAGE,
+            *PROVENANCE,
+            R("quantity_idx", "INTEGER", "0-based order of the quantity within its cell or text block"),
+            R(
+                "quantity_id",
+                "VARCHAR",
+                "Id of the quantity within its document: p<page>:<source_table_id>:r<row>[c<col>]:q<quantity_idx>",
+            ),
+            C(
+                "row_label",
+                "VARCHAR",
+                "The row's label cells (filled down through merges), joined with ' / '; null for text",
+            ),
+            C("column_label", "VARCHAR", "The header cells above the column, joined with ' / '; null for text"),
+            C("context", "VARCHAR", "The words around the quantity in its cell or block (応募, 1地域あたり … /年)"),
+            R(
+                "value",
+                "DECIMAL(38,10)",
+                "Value in `unit`; the high bound of a range; negative for a decrease printed with ▲ or △",
+            ),
+            C("low_value", "DECIMAL(38,10)", "Low bound of a range, in `unit`; null otherwise"),
+            C("high_value", "DECIMAL(38,10)", "High bound of a range, in `unit`; null otherwise"),
+            R(
+                "unit",
+                "VARCHAR",
+                "yen, persons, companies, institutions, universities, organizations, cases, schools, percent, km2, km, "
+                "times (倍), year (Western; a 年度 is its fiscal year), duration_years, the counter word itself "
+                "(プロジェクト, 地域), or number for a number nothing types",
+            ),
+            R("qualifier", "VARCHAR", QUAL),
+            R("raw_text", "VARCHAR", "The quantity as printed (cleaned: full-width digits and spaces normalised)"),
+            C("claimed_by", "VARCHAR", "The curated staging table holding the same number from the same cell or block"),
+        ),
+        key=("document_id", "quantity_id"),
     ),
     # ---- meta: the validation ledgers (pipelines/lib/warehouse/ledger.py) and per-document state ----
     Table(

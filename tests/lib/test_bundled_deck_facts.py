@@ -16,7 +16,10 @@ from tests.lib.staging.helpers import BUNDLED_PARAMETERS
 
 @pytest.fixture(scope="module")
 def staged(raw_layer):
-    return {st.name: st.builder(raw_layer) for st in STAGING}
+    built: dict = {}
+    for st in STAGING:  # registry order: a table's staging inputs come before it
+        built[st.name] = st.build(raw_layer, built)
+    return built
 
 
 def test_suite_parameters_of_the_deck(raw_layer):

@@ -442,21 +442,25 @@ def _overlap(a: BBox, b: BBox) -> float:
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
-def lines_outside(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
-    """Body text lines that are not inside any grid, without the title and the page number."""
-    out = []
-    title = {ln.bbox for ln in _title_lines(page, grids)}
+def _page_number_lines(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
+    """Lines of nothing but digits at the foot of the slide, outside any table: the page number."""
     first, last = _text_extent(page)
     footer_top = last - FOOTER_ZONE * (last - first)
-    for ln in text_lines(page):
-        if ln.bbox in title:
-            continue
-        if ln.bbox[1] >= footer_top and ln.text.isdigit():
-            continue
-        if _inside(ln.bbox, grids):
-            continue
-        out.append(ln)
-    return out
+    return [
+        ln for ln in text_lines(page) if ln.bbox[1] >= footer_top and ln.text.isdigit() and not _inside(ln.bbox, grids)
+    ]
+
+
+def page_furniture(page: Page, grids: Sequence[Grid]) -> tuple[list[TextLine], list[TextLine]]:
+    """The slide title's lines and the page number's lines: printed on the page, but not its body."""
+    return _title_lines(page, grids), _page_number_lines(page, grids)
+
+
+def lines_outside(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
+    """Body text lines that are not inside any grid, without the title and the page number."""
+    title, numbers = page_furniture(page, grids)
+    furniture = {ln.bbox for ln in (*title, *numbers)}
+    return [ln for ln in text_lines(page) if ln.bbox not in furniture and not _inside(ln.bbox, grids)]
 
 
 def paragraphs(lines: Sequence[TextLine], right_edge: float) -> list[tuple[str, BBox]]:

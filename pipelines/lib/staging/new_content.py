@@ -3,6 +3,7 @@
 * Staging rows whose classifying column says ``unclassified…`` (a quantity whose words match no metric
   rule, a row label no aspect knows), each with the file, page, table and cell it was read from.
 * Raw tables that no table family claims (family ``unrecognised``), each with its page and header.
+* Quantities nothing could type (unit ``number``), and documents of another kind (no family found anything).
 
 WARN checks put these lists in their metadata; they never stop a refresh.
 """
@@ -13,7 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.lib.tables.registry import UNRECOGNISED
+from pipelines.lib.tables.registry import PASSAGE_FAMILIES, UNRECOGNISED
+
+PASSAGE_IDS = frozenset(p.passage_id for p in PASSAGE_FAMILIES)
 
 UNCLASSIFIED = "unclassified"
 """Prefix of every value a builder gives to content no rule names (metric unclassified_<unit>, aspect unclassified)."""
@@ -64,3 +67,34 @@ def unrecognised_tables(tables: pd.DataFrame, cells: pd.DataFrame) -> list[dict[
             }
         )
     return out
+
+
+def untyped_quantities(df: pd.DataFrame, unit: str) -> list[dict[str, Any]]:
+    """Quantities nothing could type (unit ``number``), with where each was read and its words."""
+    if df.empty:
+        return []
+    out = []
+    for r in df[df["unit"] == unit].itertuples(index=False):
+        entry = {"where": f"{r.document_id}.pdf, page {int(r.source_page)}, table {r.source_table_id}, {cell_ref(r)}"}
+        entry |= {k: getattr(r, k) for k in ("raw_text", "context", "column_label") if not pd.isna(getattr(r, k))}
+        out.append(entry)
+    return out
+
+
+def documents_of_other_kinds(
+    documents: pd.DataFrame, tables: pd.DataFrame, blocks: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Documents in which no table family and no passage family found anything: documents of another kind.
+
+    Their tables are kept as unrecognised, their text as text blocks and their numbers in staging.quantities.
+    """
+    known = set()
+    if not tables.empty:
+        known |= set(tables.loc[tables["family"] != UNRECOGNISED, "document_id"])
+    if not blocks.empty:
+        known |= set(blocks.loc[blocks["passage_id"].isin(PASSAGE_IDS), "document_id"])
+    return [
+        {"where": f"{d.file_name}", "document_id": d.document_id, "pages": int(d.page_count)}
+        for d in documents.sort_values("document_id").itertuples(index=False)
+        if d.document_id not in known
+    ]

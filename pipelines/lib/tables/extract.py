@@ -11,14 +11,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 from pdfplumber.page import Page
 
 from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError
 from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
-from pipelines.lib.pdf.layout import BBox, Grid, find_grids, lines_outside, page_title, paragraphs
+from pipelines.lib.pdf.layout import (
+    BBox,
+    Grid,
+    TextLine,
+    find_grids,
+    lines_outside,
+    page_furniture,
+    page_title,
+    paragraphs,
+)
 from pipelines.lib.pdf.text import check_no_lost_glyphs
+from pipelines.lib.schema import table
 from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, TableFamily
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
@@ -49,9 +60,16 @@ class ExtractedTable:
     annotations: list[Annotation] = field(default_factory=list)
 
 
+BlockRole = Literal["body", "title", "page_number"]
+
+
 @dataclass(frozen=True)
 class TextBlock:
-    """One paragraph of a numeric passage; box_idx/box_col locate it inside a framed box when there is one."""
+    """One paragraph of a page outside its tables; box_idx/box_col locate it inside a framed box when there is one.
+
+    ``passage_id`` is the passage family's id where one claims the page's body, else :func:`generic_passage_id`;
+    ``role`` tells the body from the slide title and the page number (which no passage claims).
+    """
 
     passage_id: str
     page: int
@@ -60,6 +78,12 @@ class TextBlock:
     box_col: int | None
     text: str
     bbox: BBox
+    role: BlockRole = "body"
+
+
+def generic_passage_id(page: int) -> str:
+    """The passage id of the text no passage family claims on a page: 'p12_text'."""
+    return f"p{page}_text"
 
 
 @dataclass
@@ -132,18 +156,37 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
     return out
 
 
-def _passage_blocks(page: Page, passage_id: str, boxes: list[Grid], grids: list[Grid]) -> list[TextBlock]:
-    """Paragraphs of a passage page: framed boxes cell by cell, then the free text outside every table."""
+def _page_blocks(page: Page, passage_id: str, boxes: list[Grid], grids: list[Grid]) -> list[TextBlock]:
+    """Every paragraph of a page outside its tables: framed boxes cell by cell, then the free text (both
+    ``passage_id``'s), then the slide title and the page number (the page's generic id: no passage claims them)."""
     blocks: list[TextBlock] = []
+    number = page.page_number
     for box_idx, grid in enumerate(boxes):
         for cell in grid.cells:
             if cell.is_merged_fill or not cell.text:
                 continue
-            blocks.append(TextBlock(passage_id, page.page_number, len(blocks), box_idx, cell.col, cell.text, cell.bbox))
-    right = max((ln.bbox[2] for ln in lines_outside(page, grids)), default=page.width)
-    for text, bbox in paragraphs(lines_outside(page, grids), right):
-        blocks.append(TextBlock(passage_id, page.page_number, len(blocks), None, None, text, bbox))
+            blocks.append(TextBlock(passage_id, number, len(blocks), box_idx, cell.col, cell.text, cell.bbox))
+    body = lines_outside(page, grids)
+    right = max((ln.bbox[2] for ln in body), default=page.width)
+    for text, bbox in paragraphs(body, right):
+        blocks.append(TextBlock(passage_id, number, len(blocks), None, None, text, bbox))
+    title, page_numbers = page_furniture(page, grids)
+    for role, lines in (("title", title), ("page_number", page_numbers)):
+        if lines:
+            text = "".join(ln.text for ln in lines)
+            blocks.append(
+                TextBlock(generic_passage_id(number), number, len(blocks), None, None, text, _union(lines), role)
+            )
     return blocks
+
+
+def _union(lines: list[TextLine]) -> BBox:
+    return (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )
 
 
 def _page_heading(page: Page, title: str, grids: list[Grid]) -> str:
@@ -227,8 +270,10 @@ def extract_document(
 ) -> DocumentExtraction:
     """Recognise and extract every table and numeric passage in one PDF.
 
-    Raises SourceDocumentError for an unusable PDF, one over the page limit or a page over the time limit,
-    or one with none of the known tables, and TableHeaderError when a known table's header changed.
+    A readable PDF in which no family finds a table is a document of another kind: its tables are kept as
+    unrecognised and every paragraph of every page as a text block. Raises SourceDocumentError for an unusable
+    PDF, one over the page limit or a page over the time limit, and TableHeaderError when a known table's
+    header changed.
     """
     document = inspect_document(path, max_pages=max_pages)
     tables: list[ExtractedTable] = []
@@ -244,8 +289,6 @@ def extract_document(
         raise
     except Exception as exc:  # pdfminer raises many things on damaged content streams
         raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
-    if not any(t.family != UNRECOGNISED for t in tables):
-        raise SourceDocumentError(path.name, "none of the known tables was found; is this the right deck?")
     seen: dict[str, int] = {}
     for t in tables:
         if t.table_id in seen:
@@ -283,11 +326,11 @@ def _extract_page(
         )
     free = [g for g in grids if not any(g is c for c in claimed)]
     heading = _page_heading(page, title, grids)
-    for passage in PASSAGE_FAMILIES:
-        if re.search(passage.heading, heading, flags=re.MULTILINE):
-            blocks.extend(_passage_blocks(page, passage.passage_id, free, grids))
-            free = []
-            break
+    passage = next((p for p in PASSAGE_FAMILIES if re.search(p.heading, heading, flags=re.MULTILINE)), None)
+    if passage is not None:  # a passage page: its framed boxes are part of the passage, whatever their size
+        blocks.extend(_page_blocks(page, passage.passage_id, free, grids))
+        return
+    boxes: list[Grid] = []
     for g in free:
         if g.n_rows >= MIN_UNRECOGNISED_SHAPE[0] and g.n_cols >= MIN_UNRECOGNISED_SHAPE[1]:
             notes = _annotations(page, g, [o for o in grids if o is not g])
@@ -296,6 +339,8 @@ def _extract_page(
             )
         else:
             unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
+            boxes.append(g)
+    blocks.extend(_page_blocks(page, generic_passage_id(page.page_number), boxes, grids))
 
 
 def _unrecognised_id(header: list[str], tables: list[ExtractedTable]) -> str:
@@ -374,7 +419,7 @@ def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
 
 
 def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
-    """raw.text_blocks: paragraphs of the numeric passages."""
+    """raw.text_blocks: every paragraph of every page outside its tables."""
     rows = [
         {
             "document_id": ex.document.document_id,
@@ -388,10 +433,11 @@ def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "top": b.bbox[1],
             "x1": b.bbox[2],
             "bottom": b.bbox[3],
+            "role": b.role,
         }
         for b in ex.blocks
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=table("raw.text_blocks").column_names)
 
 
 def documents_frame(docs: list[SourceDocument]) -> pd.DataFrame:

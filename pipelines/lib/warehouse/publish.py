@@ -17,8 +17,9 @@ from pipelines.lib.warehouse.ledger import unvalidated_tables
 from pipelines.lib.warehouse.runs import RunRecord, append_run, seed_run_history
 
 
-def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str], run: RunRecord) -> dict[str, Any]:
-    """Swap a finished, validated copy of the working database in as the published one; export marts.
+def publish(paths: WarehousePaths, staging_specs: list[Table], exported: list[str], run: RunRecord) -> dict[str, Any]:
+    """Swap a finished, validated copy of the working database in as the published one; export the tables
+    named in ``exported`` (schema.table: every mart, and staging.quantities).
 
     Raises PublishError (leaving the published file untouched) if any staging table is unvalidated.
     """
@@ -45,20 +46,20 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], marts: list[str],
 
                 if tmp_exports.exists():
                     shutil.rmtree(tmp_exports)
-                exported = write_exports(out, [table(f"marts.{m}") for m in marts], tmp_exports)
+                written = write_exports(out, [table(name) for name in exported], tmp_exports)
                 out.execute("CHECKPOINT")
             finally:
                 out.close()
             fsync_file(tmp_db)
             paths.exports.mkdir(parents=True, exist_ok=True)
-            for name, target in exported.items():
+            for name, target in written.items():
                 os.replace(target, paths.exports / name)
             os.replace(tmp_db, paths.published)
             _append_to_working(paths, run)
         finally:
             tmp_db.unlink(missing_ok=True)
             shutil.rmtree(tmp_exports, ignore_errors=True)
-    return {"published": str(paths.published), "exports": sorted(str(paths.exports / name) for name in exported)}
+    return {"published": str(paths.published), "exports": sorted(str(paths.exports / name) for name in written)}
 
 
 def record_unchanged_run(paths: WarehousePaths, run: RunRecord) -> None:

@@ -39,8 +39,11 @@ def con(deck_extraction):
     con = duckdb.connect()
     for name in ("documents", "tables", "table_cells", "table_annotations", "text_blocks"):
         write_table(con, table(f"raw.{name}"), getattr(raw_layer, name))
+    built: dict = {}
+    for st in STAGING:  # registry order: a table's staging inputs come before it
+        built[st.name] = st.build(raw_layer, built)
     for st in WITH_RAW_TEXT:
-        write_table(con, st.spec, st.builder(raw_layer))
+        write_table(con, st.spec, built[st.name])
     yield con
     con.close()
 

@@ -3,7 +3,7 @@
 import pypdfium2 as pdfium
 import pytest
 
-from pipelines.lib.tables.extract import extract_document
+from pipelines.lib.tables.extract import extract_document, generic_passage_id
 
 # Pages (1-based) in a new order, with 3, 11, 20 and 26 left out.
 NEW_ORDER = [27, 12, 6, 1, 24, 10, 2, 4, 25, 7, 13, 21, 15, 19, 8]
@@ -41,7 +41,8 @@ def test_remaining_tables_are_recognised_with_identical_grids(reordered, deck_ex
 
 
 def test_remaining_passages_are_recognised(reordered):
-    assert {b.passage_id for b in reordered.blocks} == {
+    families = {b.passage_id for b in reordered.blocks if b.passage_id != generic_passage_id(b.page)}
+    assert families == {
         "regional_development",
         "activity_example_1",
         "activity_example_3",
