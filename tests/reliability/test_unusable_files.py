@@ -36,10 +36,6 @@ def _encrypted_without_password(path):
     write_encrypted(DECK, path, user_password="")
 
 
-def _no_known_tables(path):
-    write_table_pdf(path, [["Region", "Sales", "Staff"], ["North", "12", "3"], ["South", "40", "9"]])
-
-
 CASES = [
     (_empty, "file is empty"),
     (_random, "not a PDF (no %PDF- header)"),
@@ -47,9 +43,8 @@ CASES = [
     (_truncated, "damaged or truncated PDF"),
     (_encrypted_with_password, "encrypted"),
     (_encrypted_without_password, "encrypted"),
-    (_no_known_tables, "none of the known tables was found"),
 ]
-IDS = ["empty", "random_bytes", "html", "truncated_half", "encrypted_user_pw", "encrypted_no_user_pw", "no_tables"]
+IDS = ["empty", "random_bytes", "html", "truncated_half", "encrypted_user_pw", "encrypted_no_user_pw"]
 
 
 @pytest.mark.parametrize(("make", "cause"), CASES, ids=IDS)
@@ -86,3 +81,39 @@ def test_refresh_stops_and_published_warehouse_is_byte_identical(site, make, cau
 
 def test_errors_are_pipeline_errors():
     assert issubclass(SourceDocumentError, PipelineError)
+
+
+def test_a_readable_pdf_of_another_kind_publishes_with_a_warning(site):
+    """No family knows its table: once refused ('none of the known tables'), now kept, read and flagged."""
+    import dagster as dg
+    import duckdb
+
+    db = site.warehouse / "clusters.duckdb"
+    curated = "SELECT * FROM staging.budget_items ORDER BY ALL"
+    before = duckdb.connect(str(db), read_only=True).execute(curated).fetchall()
+    rows = [["Region", "Share (%)", "Distance"], ["North", "12", "3 km"], ["South", "40.5", "9 km"]]
+    write_table_pdf(site.raw / "incoming.pdf", rows)  # ASCII only: the test's PDF writer has no Japanese font
+    result = refresh(site.raw, site.warehouse)
+    assert result.success, failure_messages(result)
+    warned = {
+        e.asset_check_key.name: e.description
+        for e in result.get_asset_check_evaluations()
+        if e.severity == dg.AssetCheckSeverity.WARN and not e.passed
+    }
+    assert "incoming.pdf: no known table or passage" in warned["documents_are_known_decks"]
+    assert "incoming.pdf, page 1, table unrecognised_" in warned["has_no_unrecognised_tables"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute(curated).fetchall() == before
+        read = con.execute(
+            "SELECT raw_text, value::DOUBLE, unit, row_label, column_label FROM staging.quantities "
+            "WHERE document_id = 'incoming' ORDER BY source_row, source_col"
+        ).fetchall()
+    finally:
+        con.close()
+    assert read == [  # the column's declared unit types its bare numbers; labels from the table's own layout
+        ("12", 12.0, "percent", "North", "Share (%)"),
+        ("3 km", 3.0, "km", "North", "Distance"),
+        ("40.5", 40.5, "percent", "South", "Share (%)"),
+        ("9 km", 9.0, "km", "South", "Distance"),
+    ]

@@ -30,8 +30,8 @@ Shape = Literal["area", "rectangle", "square", "radius"]
 PI = Decimal("3.14159265358979323846264338327950288419716939937510")
 _CENT = Decimal("0.01")
 
-_AREA_UNIT = r"(?:平方キロメートル|平方キロ|平方km|km2)"  # ㎢ and km² are km2 after clean_text
-_LEN_UNIT = r"(?:キロメートル|キロ|km)"  # ㎞ is km after clean_text
+_AREA_UNIT = r"(?:平方キロメートル|平方キロ|平方km| ?km2)"  # ㎢ and km² are km2 after clean_text
+_LEN_UNIT = r"(?:キロメートル|キロ| ?km)"  # ㎞ is km after clean_text
 _DIRECTION = r"(?:南北|東西|縦|横)"
 _WITHIN = r"(?:範囲内|以内|圏内|の範囲)"
 

@@ -23,7 +23,7 @@ from ._grammar import (
 from .errors import NormalizeError
 from .text import clean_text
 
-_PERCENT_SIGN = r"(?:%|パーセント)"  # ％ is already % after clean_text
+_PERCENT_SIGN = r"(?: ?%|パーセント)"  # ％ is already % after clean_text, which keeps a space between ASCII: 12 %
 _PERCENT_RE = re.compile(
     prefix("pre")
     + rf"(?:(?P<low>{NUM_START}{NUM})(?:{_PERCENT_SIGN})?{RANGE_SEP})?"

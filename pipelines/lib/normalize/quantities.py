@@ -29,6 +29,7 @@ from ._grammar import (
     MULTIPLIER,
     NUM,
     NUM_START,
+    SUFFIX_QUALIFIERS,
     Qualifier,
     combine_qualifiers,
     multiplier_value,
@@ -41,6 +42,7 @@ from ._grammar import (
     to_decimal,
 )
 from .area import find_areas
+from .counts import UNITS as COUNT_UNITS
 from .counts import find_counts
 from .errors import NormalizeError
 from .money import find_money
@@ -125,7 +127,7 @@ _DATE_PART = re.compile(rf"(?<![0-9年])(?P<n>{_INT})月(?:(?P<d>{_INT})日)?|(?
 _RATIO = re.compile(prefix("pre") + rf"(?P<num>{NUM_START}{NUM})倍" + suffix("suf"))
 _LENGTH = re.compile(
     prefix("pre")
-    + rf"(?P<num>{NUM_START}{NUM})(?P<unit>キロメートル|キロ(?!グラム|ワット)|km|メートル|m)(?![A-Za-z2²]|四方)"
+    + rf"(?P<num>{NUM_START}{NUM}) ?(?P<unit>キロメートル|キロ(?!グラム|ワット)|km|メートル|m)(?![A-Za-z2²]|四方)"
     + suffix("suf")
 )
 _FRACTION = re.compile(
@@ -144,11 +146,13 @@ _KNOWN_COUNTERS: dict[str, str] = {
     **{w: w for w in ("都道府県", "市町村", "地域", "都市", "分野", "拠点", "項目", "施設", "地区", "種類", "品目")},
     **{w: w for w in ("世帯", "時間", "期", "回", "歳", "台", "本", "枚", "冊", "点", "戸", "個", "種", "日", "週")},
     **{w: w for w in ("県", "国", "市", "町", "村", "区", "省", "府", "つ")},
+    **COUNT_UNITS,  # 社, 人, 件 … where the count grammar left a number (約100社以上: qualifiers that disagree)
+    "円": "yen",
 }
 _COUNTER_AFTER = re.compile(
     "|".join(sorted(map(re.escape, _KNOWN_COUNTERS), key=len, reverse=True))
     + r"|[ァ-ヶー]{2,12}"  # a katakana counter: プロジェクト, フォーラム
-    + r"|(?:の)?[\u4e00-\u9fff]{1,8}"  # a kanji counter (工場), or what follows の (25の民間研究所)
+    + r"|(?:の)?(?:(?!以上|以内|未満|以下|程度|前後|強|弱|超|余)[\u4e00-\u9fff]){1,8}"  # 工場; 25の民間研究所
 )
 _GENERIC = re.compile(
     rf"(?P<pre>(?<![{'契予集要節制条規公婚協誓特盟確解倹簡'}])約|およそ|概ね|ほぼ|最大|上限|最低)?"
@@ -178,6 +182,8 @@ _COUNTED_NOUNS: dict[str, str] = {
 _COUNTED_BEFORE = re.compile(
     "(?P<noun>" + "|".join(sorted(map(re.escape, _COUNTED_NOUNS), key=len, reverse=True)) + r")数?(?:は|:)、?$"
 )
+_KATAKANA_BEFORE = re.compile(r"(?P<noun>[ァ-ヶー]{2,12})数?(?:として|は|が|:)、?$")
+"""A katakana noun right before a bare number names what it counts: プロジェクトとして20程度 → プロジェクト."""
 _NAME_BEFORE = re.compile(r"[A-Za-z][A-Za-z.\-]* ?$")
 _SIGN = re.compile(r"(?:[▲△]\s?|(?<![0-9A-Za-z\-])[-−])$")
 _CLAUSE_END = "、。,;()[]「」『』【】<>●・\n"
@@ -310,13 +316,18 @@ def _generic(cleaned: str, masked: str, m: re.Match[str], text: str, hint: UnitH
     suffix_word = suf.group(0) if suf else None
     if suf:
         end = suf.end()
-    qualifier = combine_qualifiers(
-        text, m.group("pre"), {"余": "超", "近く": "程度"}.get(suffix_word or "", suffix_word), is_range=False
-    )
+    suffix_word = {"余": "超", "近く": "程度"}.get(suffix_word or "", suffix_word)
+    try:
+        qualifier = combine_qualifiers(text, m.group("pre"), suffix_word, is_range=False)
+    except NormalizeError:  # 約100社以上: the bound printed after the number is what it says
+        qualifier = SUFFIX_QUALIFIERS[suffix_word or ""]
     if unit is None:
         before = _COUNTED_BEFORE.search(cleaned, 0, m.start())
+        katakana = _KATAKANA_BEFORE.search(cleaned, 0, m.start())
         if before is not None:
             unit = _COUNTED_NOUNS[before.group("noun")]
+        elif katakana is not None:
+            unit = katakana.group("noun")
         elif hint is not None and (hint.unit != "year" or _is_year(number, m.group("mult"))):
             unit, value = hint.unit, tidy(value * hint.factor)
         else:
@@ -366,17 +377,22 @@ def _signed(q: Quantity, cleaned: str) -> Quantity:
     return replace(q, value=-q.value, low=low, high=high, raw_text=cleaned[start : q.span[1]], span=(start, q.span[1]))
 
 
-def _context(cleaned: str, found: list[Quantity], i: int) -> str | None:
-    """The words around quantity ``i`` in its clause, up to the quantities beside it: '応募', '1地域あたり … /年'."""
+def _context(cleaned: str, breaks: list[int], found: list[Quantity], i: int) -> str | None:
+    """The words around quantity ``i`` in its clause and printed line, up to the quantities beside it:
+    '応募' for 483件 in 49件(応募483件), '1地域あたり … /年' for 2.5億円程度 in 1地域あたり2.5億円程度/年."""
     q = found[i]
-    lo = found[i - 1].span[1] if i > 0 else 0
-    hi = found[i + 1].span[0] if i + 1 < len(found) else len(cleaned)
+    lo = max([found[i - 1].span[1] if i > 0 else 0, *(b for b in breaks if b <= q.span[0])])
+    hi = min([found[i + 1].span[0] if i + 1 < len(found) else len(cleaned), *(b for b in breaks if b >= q.span[1])])
     before = cleaned[lo : q.span[0]]
     after = cleaned[q.span[1] : hi]
     cut = max((before.rfind(c) for c in _CLAUSE_END), default=-1)
-    before = before[cut + 1 :][-_CONTEXT_MAX:]
+    before = before[cut + 1 :]
+    if len(before) > _CONTEXT_MAX:  # the nearest words, never the tail of a Latin word
+        before = re.sub(r"^[A-Za-z0-9]+", "", before[-_CONTEXT_MAX:])
     ends = [after.find(c) for c in _CLAUSE_END if after.find(c) >= 0]
-    after = after[: min(ends, default=len(after))][:_CONTEXT_MAX]
+    after = after[: min(ends, default=len(after))]
+    if len(after) > _CONTEXT_MAX:
+        after = re.sub(r"[A-Za-z0-9]+$", "", after[:_CONTEXT_MAX])
     before, after = (re.sub(r"[*※][0-9]+", "", t).strip(_CONTEXT_EDGE) for t in (before, after))
     words = " … ".join(t for t in (before, after) if t)
     return words or None
@@ -400,8 +416,10 @@ def find_quantities(
     >>> [q.raw_text for q in find_quantities("第17回 1件当り 3年目以降 Route 128 (1)背景")]
     []
     """
-    cleaned = clean_text(_circled_to_list_numbers(text))
+    source = _circled_to_list_numbers(text)
+    cleaned = clean_text(source)
     reject_garbled_digits(text, cleaned)
+    breaks = [len(clean_text(source[:i])) for i, ch in enumerate(source) if ch == "\n"]
     masked = mask_non_quantities(cleaned)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -418,7 +436,7 @@ def find_quantities(
             found.append(q)
             taken.append(q.span)
     found = sorted((_signed(q, cleaned) for q in found), key=lambda q: q.span)
-    return [replace(q, context=_context(cleaned, found, i)) for i, q in enumerate(found)]
+    return [replace(q, context=_context(cleaned, breaks, found, i)) for i, q in enumerate(found)]
 
 
 _DECLARED_UNIT = re.compile(r"単位\s*[:：]?\s*(?P<u>[^()\[\]、。\s]{1,8})")

@@ -33,16 +33,16 @@ class RawLayer:
         """Concatenate the raw frames of several documents."""
         exs = list(extractions)
 
-        def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-            frames = [f for f in frames if not f.empty]
-            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        def cat(name: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+            frames = [f for f in frames if not f.empty]  # a document with no table has empty frames
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=table(name).column_names)
 
         return cls(
             documents=documents_frame([e.document for e in exs]),
-            tables=cat([tables_frame(e) for e in exs]),
-            table_cells=cat([cells_frame(e) for e in exs]),
-            table_annotations=cat([annotations_frame(e) for e in exs]),
-            text_blocks=cat([blocks_frame(e) for e in exs]),
+            tables=cat("raw.tables", [tables_frame(e) for e in exs]),
+            table_cells=cat("raw.table_cells", [cells_frame(e) for e in exs]),
+            table_annotations=cat("raw.table_annotations", [annotations_frame(e) for e in exs]),
+            text_blocks=cat("raw.text_blocks", [blocks_frame(e) for e in exs]),
         )
 
     def tables_of(self, family: str) -> pd.DataFrame:

@@ -35,14 +35,19 @@ def test_truncated_pdf(tmp_path, deck_path):
     assert "half.pdf" in str(err.value)
 
 
-def test_pdf_without_known_tables(tmp_path, deck_path):
+def test_a_readable_pdf_without_known_tables_is_a_document_of_another_kind(tmp_path, deck_path):
     src = pdfium.PdfDocument(str(deck_path))
     out = pdfium.PdfDocument.new()
     out.import_pages(src, [0, 4])  # title slide and a picture placeholder
     path = tmp_path / "no_tables.pdf"
     out.save(str(path))
-    with pytest.raises(SourceDocumentError, match=r"no_tables\.pdf: none of the known tables"):
-        extract_document(path)
+    ex = extract_document(path)  # no longer refused: its text is kept, and its numbers read downstream
+    assert ex.tables == []
+    body = [b.text for b in ex.blocks if b.page == 1 and b.role == "body"]
+    assert body[:3] == ["第17回地域クラスターセミナー講演資料", "産業クラスター計画の現状と課題", "2005年6月21日"]
+    assert [b.text for b in ex.blocks if b.role == "title"] == ["クラスターの概念図"]
+    assert {b.passage_id for b in ex.blocks} == {"p1_text", "p2_text"}
+    assert [b.text for b in ex.blocks if b.role == "page_number"] == ["1", "5"]  # as printed on the slides
 
 
 def test_page_limit(deck_path):
