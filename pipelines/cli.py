@@ -193,6 +193,8 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
             save_state(paths, inputs, result.run_id)
         print(f"refresh succeeded (run {result.run_id}); published {paths.published}")
         print(f"  rows materialized: {view.layer_rows() or 'none'}")
+        if quantities := view.quantities_read():
+            print(f"  quantities: {quantities}")
         print(f"  exports in {paths.exports}, report in {paths.root / 'report'}, Data Docs in {paths.data_docs}")
         for message in warnings:
             print(_indent(message, "  WARN "))

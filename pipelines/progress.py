@@ -17,6 +17,8 @@ from typing import TextIO
 
 import dagster as dg
 
+from pipelines.defs.metadata import HELD_BY_CURATED
+
 STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "docs", "report")
 """Stages in the order a refresh passes them."""
 
@@ -74,6 +76,7 @@ class ProgressView:
             self.stages[stage].steps += 1
         self.step_started: dict[str, float] = {}
         self.rows_by_layer: dict[str, int] = {}
+        self.quantities: tuple[int, int] | None = None  # (read, held by a curated table)
         self._live = False
 
     # ---- events -------------------------------------------------------------------------------------------
@@ -116,6 +119,8 @@ class ProgressView:
             stage.rows += count
             layer = materialization.asset_key.path[0]
             self.rows_by_layer[layer] = self.rows_by_layer.get(layer, 0) + count
+        if HELD_BY_CURATED in materialization.metadata and rows is not None:
+            self.quantities = (int(rows.value), int(materialization.metadata[HELD_BY_CURATED].value))
         if stage.name in ("publish", "report", "docs"):
             for name in ("path", "index"):
                 if name in materialization.metadata:
@@ -160,6 +165,13 @@ class ProgressView:
             if stage.started is not None and not stage.printed:
                 stage.failed = stage.failed or stage.done < stage.steps
                 self._print_stage(stage)
+
+    def quantities_read(self) -> str | None:
+        """'455 read, 217 of them (48%) held by a curated table', or None when no quantities were materialized."""
+        if self.quantities is None:
+            return None
+        read, held = self.quantities
+        return f"{read:,} read, {held:,} of them ({held / max(read, 1):.0%}) held by a curated table"
 
     def layer_rows(self) -> str:
         """'raw 1,234 · staging 281 · marts 120' rows materialized per layer in this run."""

@@ -28,14 +28,22 @@ def definition_metadata(spec: Table) -> dict[str, Any]:
     return {"dagster/column_schema": column_schema(spec), "dagster/table_name": spec.qualified}
 
 
+HELD_BY_CURATED = "held_by_curated_tables"
+"""Metadata of a table of quantities: how many of its rows a curated staging table holds too (claimed_by)."""
+
+
 def table_metadata(spec: Table, df: pd.DataFrame) -> dict[str, Any]:
-    """dagster/row_count, dagster/column_schema, dagster/table_name and a preview."""
-    return {
+    """dagster/row_count, dagster/column_schema, dagster/table_name and a preview (and, for a table of
+    quantities, how many a curated table holds)."""
+    metadata: dict[str, Any] = {
         "dagster/row_count": len(df),
         "dagster/column_schema": column_schema(spec),
         "dagster/table_name": spec.qualified,
         "preview": dg.MetadataValue.md(preview(df)),
     }
+    if "claimed_by" in df.columns:
+        metadata[HELD_BY_CURATED] = int(df["claimed_by"].notna().sum())
+    return metadata
 
 
 def findings_result(

@@ -113,3 +113,21 @@ def test_a_quantity_of_an_unknown_table_resolves_to_its_cell(beside):
     source = matches[0].source
     assert source is not None and source.page == 2 and "49件(応募483件)" in source.text
     assert source.column_header == "採択件数"
+
+
+def test_the_report_shows_the_tables_no_family_knows_with_their_sources(beside, published_site):
+    import re
+
+    _, wh = beside
+    page = (wh / "report" / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="unknown-tables">') :]
+    section = section[: section.index("</section>")]
+    assert f"{OTHER} p.2 unrecognised_9182b97c" in section
+    assert "見出し (header): 制度名(所管) | 開始年 | 1件当り事業規模 | 年度 | 予算 | 採択件数" in section
+    button = re.search(r'<button type="button" class="src" popovertarget="(src-[^"]+)"[^>]*>483件</button>', section)
+    assert button is not None
+    popover = page[page.index(f'id="{button.group(1)}"') :]
+    popover = popover[: popover.index("</div>")]
+    assert "<dd>採択件数</dd>" in popover and "<dd>49件(応募480件)</dd>" not in popover
+    assert 'class="crop"' in popover  # a crop of the cell from the PDF the warehouse read
+    assert "unknown-tables" not in (published_site.warehouse / "report" / "index.html").read_text(encoding="utf-8")

@@ -18,6 +18,8 @@ from pipelines.lib.report.render import check_glyphs, report_style, to_png, to_s
 from pipelines.lib.report.sources import ReportSources, render_source_crops
 from pipelines.lib.warehouse.connections import WarehousePaths
 
+FALLBACK_CSS = f'\nbody, code {{ font-family: "{FONT_FAMILY}", sans-serif; }}'
+"""Where the page shows a character the embedded font lacks, the reader's own sans-serif font draws it."""
 REPORT_DIR_NAME = "report"
 REPORT_FILE_NAME = "index.html"
 TITLE = "産業クラスター計画: マートの図表"
@@ -114,16 +116,16 @@ def render_page(data: ReportData, drawn: Drawn, raw_dir: Path | None = None) -> 
     """
     marts = [data.marts[name] for name in sorted(data.marts)]
     draft_sources = ReportSources(data.sources, {})
-    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, font_css="", sources=draft_sources)
+    unknown = data.unknown_tables
+    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown)
     crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents)
     chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
-    missing = missing_glyphs(chars)
-    if missing:
-        raise ValueError(f"the report font has no glyph for {missing}; they would render as tofu")
-    sources = ReportSources(data.sources, crops)
     font_css = font_face_css(FONT_FAMILY, chars)
+    if missing_glyphs(chars):  # text of a document the font does not cover (≥, rare kanji): the reader's own font
+        font_css += FALLBACK_CSS
+    sources = ReportSources(data.sources, crops)
     charts, pngs = drawn()
-    return page(TITLE, LEAD, charts, marts, data.run, font_css=font_css, sources=sources), len(crops), pngs
+    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown), len(crops), pngs
 
 
 def build_report(

@@ -19,7 +19,8 @@ from pipelines.lib.errors import PublishError
 from pipelines.lib.report.sources import resolve_mart_sources
 from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME
-from pipelines.lib.sources import Address, Source
+from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source
+from pipelines.lib.tables.registry import UNRECOGNISED
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,18 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class UnknownTable:
+    """A table no family knows (raw.tables family 'unrecognised') and the quantities read from its cells."""
+
+    document_id: str
+    table_id: str
+    page: int
+    title: str
+    header: tuple[str, ...]
+    quantities: MartData
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report is made of."""
 
@@ -79,6 +92,7 @@ class ReportData:
     run: RunInfo
     sources: dict[Address, Source] = field(default_factory=dict)
     """The raw cell, row or block behind each mart row's address (pipelines/lib/report/sources.py)."""
+    unknown_tables: tuple[UnknownTable, ...] = ()
 
     def document_ids(self) -> list[str]:
         """Every document with rows in a mart, sorted."""
@@ -90,7 +104,8 @@ class ReportData:
         if "document_id" in metrics.columns:
             metrics = metrics[metrics["document_id"] == document_id]
         marts = {n: m.for_document(document_id) for n, m in self.marts.items()}
-        return ReportData(marts, metrics, self.run, self.sources)
+        unknown = tuple(t for t in self.unknown_tables if t.document_id == document_id)
+        return ReportData(marts, metrics, self.run, self.sources, unknown)
 
 
 def _quote_ident(name: str) -> str:
@@ -127,6 +142,41 @@ def read_mart(con: duckdb.DuckDBPyConnection, name: str) -> MartData:
     return MartData(name, description, columns, tuple(tuple(r) for r in rows))
 
 
+QUANTITY_COLUMNS = ("row_label", "column_label", "raw_text", "value", "unit", "qualifier", "context")
+"""What the report shows of a quantity of an unknown table (its address opens the source popover)."""
+
+
+def read_unknown_tables(con: duckdb.DuckDBPyConnection) -> tuple[UnknownTable, ...]:
+    """Every table no family knows, with its header row and the quantities of its cells, in page order."""
+    spec = BY_NAME["staging.quantities"]
+    names = (*ADDRESS_COLUMNS, *QUANTITY_COLUMNS)
+    columns = tuple(
+        ColumnInfo(c.name, c.type, c.description, column_unit(c.name, c.type, c.description))
+        for c in (spec.column(n) for n in names)
+    )
+    tables = con.execute(
+        "SELECT document_id, table_id, page, title FROM raw.tables WHERE family = ? "
+        "ORDER BY document_id, page, table_id",
+        [UNRECOGNISED],
+    ).fetchall()
+    out = []
+    for document_id, table_id, page, title in tables:
+        header = con.execute(
+            "SELECT text FROM raw.table_cells WHERE document_id = ? AND table_id = ? AND row_idx = 0 ORDER BY col_idx",
+            [document_id, table_id],
+        ).fetchall()
+        rows = con.execute(
+            f"SELECT {', '.join(names)} FROM staging.quantities WHERE document_id = ? AND source_table_id = ? "
+            "ORDER BY source_row, source_col, quantity_idx",
+            [document_id, table_id],
+        ).fetchall()
+        value, unit = names.index("value"), names.index("unit")
+        shown = tuple(tuple(int(v) if i == value and r[unit] == "year" else v for i, v in enumerate(r)) for r in rows)
+        quantities = MartData("quantities", spec.description, columns, shown)  # a year reads 2003, not 2,003
+        out.append(UnknownTable(document_id, table_id, int(page), title or "", tuple(h for (h,) in header), quantities))
+    return tuple(out)
+
+
 def read_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> RunInfo:
     """The meta.runs row of run_id, or the latest published run when run_id is None or not recorded."""
     rows = con.execute(
@@ -155,7 +205,15 @@ def read_report_data(published: Path, run_id: str | None = None) -> ReportData:
             "ORDER BY ALL"
         ).df()
         run = read_run(con, run_id)
-        sources = resolve_mart_sources(con, {n: (tuple(c.name for c in m.columns), m.rows) for n, m in marts.items()})
+        unknown = read_unknown_tables(con)
+        sourced = {n: (tuple(c.name for c in m.columns), m.rows) for n, m in marts.items()}
+        if unknown:
+            quantities = unknown[0].quantities
+            sourced["quantities"] = (
+                tuple(c.name for c in quantities.columns),
+                [r for t in unknown for r in t.quantities.rows],
+            )
+        sources = resolve_mart_sources(con, sourced)
     finally:
         con.close()
-    return ReportData(marts, metrics, run, sources)
+    return ReportData(marts, metrics, run, sources, unknown)

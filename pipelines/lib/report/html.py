@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo
+from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo, UnknownTable
 from pipelines.lib.report.sources import CSS as SOURCE_CSS
 from pipelines.lib.report.sources import HIDDEN_COLUMNS, ReportSources
 
@@ -76,7 +76,7 @@ def header_cell(col: ColumnInfo) -> str:
     )
 
 
-def mart_table(mart: MartData, sources: ReportSources | None = None) -> str:
+def mart_table(mart: MartData, sources: ReportSources | None = None, element_id: str | None = None) -> str:
     """A mart as an HTML table (every row, every column but the address); a sourced figure opens its source."""
     names = tuple(c.name for c in mart.columns)
     shown = [i for i, c in enumerate(mart.columns) if c.name not in HIDDEN_COLUMNS]
@@ -93,8 +93,9 @@ def mart_table(mart: MartData, sources: ReportSources | None = None) -> str:
             content = sources.button(source, text) if sources and source else html.escape(text)
             cells.append(f"<td{attr}>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
+    table_id = html.escape(element_id or f"mart-{mart.name}")
     return (
-        f'<table class="mart" id="mart-{html.escape(mart.name)}" data-mart="{html.escape(mart.name)}">'
+        f'<table class="mart" id="{table_id}" data-mart="{html.escape(mart.name)}">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -147,6 +148,31 @@ def edition_changes_section(mart: MartData) -> str:
     )
 
 
+UNKNOWN_TABLES = "unknown-tables"
+
+
+def unknown_tables_section(tables: Sequence[UnknownTable], sources: ReportSources | None = None) -> str:
+    """The tables no family knows, each with its header and the quantities read from its cells (a figure opens
+    its source); empty when every table has a family."""
+    if not tables:
+        return ""
+    parts = []
+    for t in tables:
+        anchor = f"unknown-{t.document_id}-{t.table_id}"
+        title = f": {html.escape(t.title)}" if t.title else ""
+        parts.append(
+            f'<h3 id="{html.escape(anchor)}">{html.escape(t.document_id)} p.{t.page} {html.escape(t.table_id)}'
+            f"{title} <small>({len(t.quantities.rows)} 件の数値)</small></h3>"
+            f'<p class="desc">見出し (header): {html.escape(" | ".join(h.replace(chr(10), " ") for h in t.header))}</p>'
+            + mart_table(t.quantities, sources, element_id=f"table-{anchor}")
+        )
+    return (
+        f'<section id="{UNKNOWN_TABLES}"><h2>どの表ファミリーにも当たらない表の数値 (tables no family knows)</h2>'
+        '<p class="desc">staging.quantities: 型の分かる数値 (値は単位 unit の基本単位、範囲は上限)。'
+        "数値をクリックすると出典を示す。</p>" + "".join(parts) + "</section>"
+    )
+
+
 def chart_figure(chart: ChartImage) -> str:
     """The chart as an <img> with an SVG data URL."""
     data = base64.b64encode(chart.svg).decode("ascii")
@@ -183,6 +209,7 @@ def page(
     run: RunInfo,
     font_css: str,
     sources: ReportSources | None = None,
+    unknown_tables: Sequence[UnknownTable] = (),
 ) -> str:
     """The whole HTML document."""
     charted = {c.mart for c in charts}
@@ -206,6 +233,9 @@ def page(
             "<section><h2>その他のマート (other marts)</h2>" + "".join(mart_section(m, sources) for m in others)
         )
         sections[-1] += "</section>"
+    if unknown := unknown_tables_section(unknown_tables, sources):
+        sections.append(unknown)
+        nav += f'<li><a href="#{UNKNOWN_TABLES}">どの表ファミリーにも当たらない表 (tables no family knows)</a></li>'
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

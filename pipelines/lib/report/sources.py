@@ -40,6 +40,7 @@ SOURCED_COLUMNS: dict[str, tuple[str, ...]] = {
     "policy_timeline": ("start_year", "end_year"),
     "budget_by_section": ("total_oku_yen",),
     "edition_changes": ("new_value",),
+    "quantities": ("raw_text",),  # the numbers of the tables no family knows (staging.quantities)
 }
 """Per mart, the columns whose values the row's address is the source of."""
 
