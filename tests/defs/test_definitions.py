@@ -26,7 +26,8 @@ def test_every_staging_asset_has_a_blocking_suite_check():
     staging = [k for k in graph.get_all_asset_keys() if k.path[0] == "staging"]
     checks = {ck.asset_key for ck in graph.asset_check_keys if ck.name == "matches_expectation_suite"}
     assert set(staging) == checks
-    warn_only = {"has_no_unclassified_rows", "has_no_unrecognised_tables"}
+    warn_only = {"has_no_unclassified_rows", "has_no_unrecognised_tables", "documents_are_known_decks"}
+    warn_only |= {"has_no_untyped_quantities", "reads_every_number_with_a_unit"}
     warn_only |= {"editions_keep_the_same_rows", "edition_values_move_less_than_a_quarter"}
     for checks_def in defs.asset_checks or []:
         for spec in checks_def.check_specs:
