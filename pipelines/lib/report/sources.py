@@ -40,9 +40,10 @@ SOURCED_COLUMNS: dict[str, tuple[str, ...]] = {
     "policy_timeline": ("start_year", "end_year"),
     "budget_by_section": ("total_oku_yen",),
     "edition_changes": ("new_value",),
-    "quantities": ("raw_text",),  # the numbers of the tables no family knows (staging.quantities)
 }
 """Per mart, the columns whose values the row's address is the source of."""
+SOURCED: dict[str, tuple[str, ...]] = {**SOURCED_COLUMNS, "quantities": ("raw_text",)}
+"""Every table the report opens sources in: the marts, and the quantities of the tables no family knows."""
 
 
 def row_address(columns: tuple[str, ...], row: tuple[Any, ...]) -> Address | None:
@@ -61,7 +62,7 @@ def resolve_mart_sources(
     """Every address of a sourced mart's rows, resolved in the raw layer (a note line is found by the row's text)."""
     out: dict[Address, Source] = {}
     for name, (columns, rows) in sorted(marts.items()):
-        if name not in SOURCED_COLUMNS:
+        if name not in SOURCED:
             continue
         for row in rows:
             address = row_address(columns, row)
@@ -116,7 +117,7 @@ class ReportSources:
 
     def for_cell(self, mart: str, column: str, columns: tuple[str, ...], row: tuple[Any, ...]) -> Source | None:
         """The source of one shown value, if the column is a sourced one and its row's address resolves."""
-        if column not in SOURCED_COLUMNS.get(mart, ()):
+        if column not in SOURCED.get(mart, ()):
             return None
         address = row_address(columns, row)
         return self.sources.get(address) if address is not None else None
