@@ -6,13 +6,14 @@ import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.resources import Warehouse
-from pipelines.lib import background, published_docs
+from pipelines.lib import background
 from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.validation import published_docs
 from pipelines.lib.warehouse.publish import publish
 from pipelines.lib.warehouse.runs import RunRecord
 

@@ -24,7 +24,7 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.quantities import SKIPPED_ROLES
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
-from pipelines.lib.validation_results import ValidationResults
+from pipelines.lib.validation.validation_results import ValidationResults
 from pipelines.lib.warehouse.build import read_table, write_table
 from pipelines.lib.warehouse.ledger import record_validation
 

@@ -5,7 +5,7 @@ Great Expectations takes seconds to import and about half a second per suite, wh
 builds its context once (:mod:`pipelines.lib.worker_preload`), and forks one worker per core from it, each with
 GX loaded; nothing here waits for that import. Each staging asset :func:`submit` s its rows as soon as they
 are written and the staging check takes the result with :func:`validate`:
-:func:`pipelines.lib.validate.validate_frame` for exactly those rows, suite and parameters (matched by
+:func:`pipelines.lib.validation.validate.validate_frame` for exactly those rows, suite and parameters (matched by
 fingerprint). The publish step hands the Data Docs over the same way
 (:func:`start_task` / :func:`task_result`), so they render while the report is drawn, and the report its
 charts (:func:`deferred`), drawn while this process crops the PDF for the figures' sources. Whatever was not
@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from pipelines.lib.validate import ValidationSummary, batch_fingerprint, validate_frame, warm_up
+from pipelines.lib.validation.validate import ValidationSummary, batch_fingerprint, validate_frame, warm_up
 
 T = TypeVar("T")
 

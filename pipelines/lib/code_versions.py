@@ -18,7 +18,7 @@ from pipelines.lib.marts import Mart
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table
 from pipelines.lib.staging.registry import STAGING, StagingTable
-from pipelines.lib.suites import load_suite, suite_fingerprint
+from pipelines.lib.validation.suites import load_suite, suite_fingerprint
 
 LIB = "pipelines.lib"
 

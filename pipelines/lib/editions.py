@@ -27,9 +27,9 @@ import pandas as pd
 from pipelines.lib import background
 from pipelines.lib.fingerprint import code_fingerprint
 from pipelines.lib.schema import Table, table
-from pipelines.lib.suites import document_parameters, load_suite, loosest
-from pipelines.lib.validate import ValidationSummary, batch_fingerprint, document_groups
-from pipelines.lib.validation_results import ValidationResults
+from pipelines.lib.validation.suites import document_parameters, load_suite, loosest
+from pipelines.lib.validation.validate import ValidationSummary, batch_fingerprint, document_groups
+from pipelines.lib.validation.validation_results import ValidationResults
 from pipelines.lib.warehouse.build import has_table, write_table
 from pipelines.lib.warehouse.ledger import read_ledger
 

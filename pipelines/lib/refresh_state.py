@@ -43,7 +43,7 @@ def code_digest(root: Path = PROJECT_ROOT) -> str:
 def suite_digests(expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, str]:
     """staging table → fingerprint of its suite (registry rules and the JSON of expectations/)."""
     from pipelines.lib.schema import TABLES
-    from pipelines.lib.suites import load_suite, suite_fingerprint
+    from pipelines.lib.validation.suites import load_suite, suite_fingerprint
 
     return {t.name: suite_fingerprint(load_suite(t.name, expectations_dir)) for t in TABLES if t.schema == "staging"}
 

@@ -11,7 +11,7 @@ os.nice(10)
 
 from pipelines.lib.report import build  # noqa: E402, F401  (matplotlib, the charts)
 from pipelines.lib.report.fonts import register_font  # noqa: E402
-from pipelines.lib.validate import warm_up  # noqa: E402
+from pipelines.lib.validation.validate import warm_up  # noqa: E402
 
 register_font()
 SECONDS = warm_up()

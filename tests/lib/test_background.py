@@ -16,7 +16,7 @@ SCRIPT = r"""
 import json, os, sys
 import pandas as pd
 from pipelines.lib import background
-from pipelines.lib.validate import validate_frame
+from pipelines.lib.validation.validate import validate_frame
 
 suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}}]}
 rows = pd.DataFrame({"program": ["地域新生コンソーシアム研究開発事業", None]})

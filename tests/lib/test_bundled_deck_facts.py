@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.suites import document_parameters, parameters_for
+from pipelines.lib.validation.suites import document_parameters, parameters_for
 from tests.lib.staging.helpers import BUNDLED_PARAMETERS
 
 

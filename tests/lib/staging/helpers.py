@@ -47,6 +47,6 @@ BUNDLED_PARAMETERS = {"page_count": 28, "document_year": 2005, "max_year": 2005 
 
 def validate_staging(name: str, frame: pd.DataFrame):
     """Run staging.<name>'s whole suite (registry + file) on a frame with the bundled deck's parameters."""
-    from pipelines.lib.validate import validate_frame
+    from pipelines.lib.validation.validate import validate_frame
 
     return validate_frame(name, frame, parameters=BUNDLED_PARAMETERS)

@@ -6,7 +6,7 @@ pages no status icons. The same files, from the npm packages at the versions GX 
 npm tarball's integrity), are vendored under `pipelines/vendor/data_docs/` with each package's licence and a
 SHA256SUMS file. `localize_site` copies them into a built site and points every page at the copies.
 
-`python -m pipelines.lib.data_docs_assets fetch` re-creates the vendored files with `npm pack`, refusing a
+`python -m pipelines.lib.validation.data_docs_assets fetch` re-creates the vendored files with `npm pack`, refusing a
 tarball whose integrity differs from the pin; `verify` checks the files against SHA256SUMS.
 """
 
@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VENDOR_DIR = Path(__file__).resolve().parents[1] / "vendor" / "data_docs"
+VENDOR_DIR = Path(__file__).resolve().parents[2] / "vendor" / "data_docs"
 SUMS_FILE = "SHA256SUMS"
 SITE_VENDOR = Path("static") / "vendor"
 GX_ASSETS = "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"

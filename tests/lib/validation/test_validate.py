@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipelines.lib.errors import ValidationFailed
-from pipelines.lib.validate import validate_frame
+from pipelines.lib.validation.validate import validate_frame
 
 FRAME = pd.DataFrame(
     {"program": ["地域新生コンソーシアム研究開発事業", "起業家育成施設の整備"], "oku_yen": [137.2, -23.0]}
@@ -112,7 +112,7 @@ def test_unknown_expectation_is_not_silently_dropped(tmp_path):
 def test_every_staging_table_has_a_suite_and_it_starts_with_the_registry_columns():
     from pipelines.lib.paths import EXPECTATIONS_DIR
     from pipelines.lib.staging.registry import STAGING
-    from pipelines.lib.suites import load_suite
+    from pipelines.lib.validation.suites import load_suite
 
     assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == sorted(st.name for st in STAGING)
     for st in STAGING:
@@ -122,7 +122,7 @@ def test_every_staging_table_has_a_suite_and_it_starts_with_the_registry_columns
 
 
 def test_data_docs_are_rebuilt_only_when_rows_or_suite_change(tmp_path):
-    from pipelines.lib.validate import build_data_docs
+    from pipelines.lib.validation.validate import build_data_docs
 
     (tmp_path / "suites").mkdir()
     suites = write(tmp_path / "suites", "s", {"name": "s", "expectations": [NOT_NULL]})

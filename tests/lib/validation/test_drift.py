@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipelines.lib.drift import describe_move, describe_row_change, moved_values, row_changes
+from pipelines.lib.validation.drift import describe_move, describe_row_change, moved_values, row_changes
 
 COLUMNS = ["change", "document_id", "prev_document_id", "table", "key", "column", "old_value", "new_value"]
 CHANGES = pd.DataFrame(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.suites import document_parameters, loosest
-from pipelines.lib.validate import DataDocs, build_data_docs
-from pipelines.lib.validation_results import ValidationResults
+from pipelines.lib.validation.suites import document_parameters, loosest
+from pipelines.lib.validation.validate import DataDocs, build_data_docs
+from pipelines.lib.validation.validation_results import ValidationResults
 from pipelines.lib.warehouse.build import read_table
 from pipelines.lib.warehouse.connections import WarehousePaths, published_db
 

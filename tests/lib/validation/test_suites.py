@@ -10,7 +10,7 @@ from pipelines.lib.errors import ValidationFailed
 from pipelines.lib.paths import EXPECTATIONS_DIR
 from pipelines.lib.schema import table
 from pipelines.lib.staging.registry import STAGING
-from pipelines.lib.suites import (
+from pipelines.lib.validation.suites import (
     DEFAULT_DOCUMENT_YEAR,
     YEARS_AHEAD,
     load_rules,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import great_expectations
 
-from pipelines.lib.data_docs_assets import (
+from pipelines.lib.validation.data_docs_assets import (
     PACKAGES,
     SITE_VENDOR,
     VENDOR_DIR,

@@ -1,8 +1,8 @@
 """The Great Expectations results the staging checks produced, kept so Data Docs render them, not re-run them.
 
 One JSON file per validated batch (a table's rows of one document), named by the fingerprint of those rows,
-their suite and its parameters (:func:`pipelines.lib.validate.rows_fingerprint`): a result is found again only
-for exactly the rows, suite and parameters it judged.
+their suite and its parameters (:func:`pipelines.lib.validation.validate.rows_fingerprint`): a result is found
+again only for exactly the rows, suite and parameters it judged.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Run a Great Expectations 1.x suite against a DataFrame and summarize the result.
 
 dagster-ge does not support GX 1.x, so this is the small wrapper the asset checks call. A suite is the
-registry's expectations plus its file in expectations/ (:mod:`pipelines.lib.suites`), run with the
+registry's expectations plus its file in expectations/ (:mod:`pipelines.lib.validation.suites`), run with the
 document's parameters. GX is imported lazily, once per process (it takes seconds), with its analytics
 switched off before the first import.
 """
@@ -22,10 +22,10 @@ import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
 from pipelines.lib.fingerprint import rows_fingerprint
-from pipelines.lib.suites import PARAMETERS, load_suite, suite_fingerprint
+from pipelines.lib.validation.suites import PARAMETERS, load_suite, suite_fingerprint
 
 if TYPE_CHECKING:
-    from pipelines.lib.validation_results import ValidationResults
+    from pipelines.lib.validation.validation_results import ValidationResults
 
 _LOCK = threading.Lock()
 DATA_SOURCE = "staging"
@@ -320,7 +320,7 @@ def data_docs_inputs(fingerprints: list[str]) -> str:
     """sha256 of every batch's fingerprint (rows, suite, parameters), of the installed GX and the site assets."""
     from importlib.metadata import version
 
-    from pipelines.lib import data_docs_assets
+    from pipelines.lib.validation import data_docs_assets
 
     parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]
     return hashlib.sha256("\n".join(parts + sorted(fingerprints)).encode()).hexdigest()
@@ -365,7 +365,7 @@ def build_data_docs(
     with _LOCK:
         _render_site(build, suites, batches, records)
     _add_offline_index(build / "index.html", sorted(frames))
-    from pipelines.lib.data_docs_assets import localize_site
+    from pipelines.lib.validation.data_docs_assets import localize_site
 
     external = tuple(localize_site(build))  # GX's CDN scripts, styles and fonts, shipped with the site
     (build / DATA_DOCS_INPUTS).write_text(inputs + "\n", encoding="utf-8")
