@@ -17,6 +17,7 @@ import pandas as pd
 from pdfplumber.page import Page
 
 from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError
+from pipelines.lib.normalize import find_garble
 from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
 from pipelines.lib.pdf.layout import (
     BBox,
@@ -30,10 +31,9 @@ from pipelines.lib.pdf.layout import (
 )
 from pipelines.lib.pdf.text import check_no_lost_glyphs
 from pipelines.lib.schema import table
-from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, TableFamily
+from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, HeaderMap, TableFamily, claim
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
-_HEADER_MISMATCH_SCORE = 0.5
 MIN_UNRECOGNISED_SHAPE = (2, 2)
 """Rows and columns a grid no family claims needs to be kept as an unrecognised table (framed text boxes are 1 x 2)."""
 
@@ -104,32 +104,36 @@ class DocumentExtraction:
 ProgressFn = Callable[[int, int, str], None]
 
 
-def _classify_family(file_name: str, page: int, title: str, grid: Grid) -> TableFamily | None:
-    rows = grid.rows()
-    for fam in TABLE_FAMILIES:
-        score = fam.header_score(rows)
-        if score == 1.0 and (fam.title is None or fam.title_matches(title)):
-            return fam
-    for fam in TABLE_FAMILIES:
-        score = fam.header_score(rows)
-        if fam.title_matches(title) or score >= _HEADER_MISMATCH_SCORE:
-            table_id = _safe_id(fam, title, rows)
-            raise TableHeaderError(file_name, page, table_id, list(fam.header), fam.header_cells(rows))
-    return None
+def _claim(file_name: str, page: int, title: str, grid: Grid) -> tuple[TableFamily, HeaderMap] | None:
+    """The family claiming a grid and its header map; a garbled header cell of a claimed table stops the run."""
+    found = claim(title, grid.rows())
+    if found is None:
+        return None
+    fam, _ = found
+    for i, cell in enumerate(fam.header_cells(grid.rows())):
+        if (garble := find_garble(cell)) is not None:
+            where = f"row {i}, column 0" if fam.axis == "column" else f"row 0, column {i}"
+            raise SourceDocumentError(
+                file_name,
+                f"table of family {fam.family}: header cell at {where} is garbled ({garble!r}): {cell!r}",
+                page,
+            )
+    return found
 
 
 def header_fits(grid: Grid) -> bool:
-    """False when a family would claim the grid by its header and find it changed: the grid is then in doubt."""
+    """False when the grid's header looks like a family's but does not fit it: the family would claim it by its
+    header yet some cell names none of its fields, or it names two of the family's fields but lacks one the
+    family needs (a header cell merged with the row below it). The grid may have been cut wrongly, so other edge
+    sources are tried; the grid stays if none does better."""
     rows = grid.rows()
-    scores = [fam.header_score(rows) for fam in TABLE_FAMILIES]
-    return any(s == 1.0 for s in scores) or all(s < _HEADER_MISMATCH_SCORE for s in scores)
-
-
-def _safe_id(fam: TableFamily, title: str, rows: list[list[str]]) -> str:
-    try:
-        return fam.make_id(title, rows)
-    except ValueError:
-        return fam.family
+    for fam in TABLE_FAMILIES:
+        mapped = fam.map_header(rows)
+        if (fam.claims("", rows) is not None and (mapped.missing or mapped.unmapped)) or (
+            mapped.named >= 2 and mapped.missing
+        ):
+            return False
+    return True
 
 
 def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]:
@@ -271,9 +275,9 @@ def extract_document(
     """Recognise and extract every table and numeric passage in one PDF.
 
     A readable PDF in which no family finds a table is a document of another kind: its tables are kept as
-    unrecognised and every paragraph of every page as a text block. Raises SourceDocumentError for an unusable
-    PDF, one over the page limit or a page over the time limit, and TableHeaderError when a known table's
-    header changed.
+    unrecognised and every paragraph of every page as a text block. A table whose header lacks a field its family
+    needs is kept as unrecognised too. Raises SourceDocumentError for an unusable PDF, one over the page limit, a
+    page over the time limit, or a claimed table whose header is garbled.
     """
     document = inspect_document(path, max_pages=max_pages)
     tables: list[ExtractedTable] = []
@@ -289,14 +293,21 @@ def extract_document(
         raise
     except Exception as exc:  # pdfminer raises many things on damaged content streams
         raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
-    seen: dict[str, int] = {}
-    for t in tables:
-        if t.table_id in seen:
-            raise SourceDocumentError(
-                path.name, f"table {t.table_id} appears twice (pages {seen[t.table_id]} and {t.page})", page=t.page
-            )
-        seen[t.table_id] = t.page
+    _distinct_ids(tables)
     return DocumentExtraction(document, tables, blocks, unrecognised)
+
+
+def _distinct_ids(tables: list[ExtractedTable]) -> None:
+    """A table that continues on another slide under the same printed id ((2) twice) gets its page in its id."""
+    taken: set[str] = set()
+    for t in tables:
+        if t.table_id in taken:
+            t.table_id = f"{t.table_id}_p{t.page}"
+        n, base = 1, t.table_id
+        while t.table_id in taken:
+            n += 1
+            t.table_id = f"{base}_{n}"
+        taken.add(t.table_id)
 
 
 def _extract_page(
@@ -312,13 +323,14 @@ def _extract_page(
     title = page_title(page, grids)
     claimed: list[Grid] = []
     for grid in grids:
-        fam = _classify_family(file_name, page.page_number, title, grid)
-        if fam is None:
+        found = _claim(file_name, page.page_number, title, grid)
+        if found is None or found[1].missing:  # a table that lacks a field its family needs is kept unrecognised
             continue
-        try:
-            table_id = fam.make_id(title, grid.rows())
-        except ValueError as exc:
-            raise SourceDocumentError(file_name, f"table of family {fam.family}: {exc}", page=page.page_number) from exc
+        fam, mapped = found
+        table_id = fam.make_id(title, grid.rows(), page.page_number)
+        if grid.cuts and mapped.unmapped:  # a header cell cut in pieces, not a new column: the grid is wrong
+            reason = f"no edge source draws its grid without cutting text (family {fam.family})"
+            raise TableHeaderError(file_name, page.page_number, table_id, reason, fam.header_cells(grid.rows()))
         claimed.append(grid)
         others = [g for g in grids if g is not grid]
         tables.append(
