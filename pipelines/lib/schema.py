@@ -80,6 +80,8 @@ PROVENANCE = (
     ),
 )
 """Provenance of every staging row: the raw cell or text block it was read from (joins to its page and bbox)."""
+OPTIONAL = "; null where the table has no such column"
+"""The end of the description of a field its table family can do without."""
 QUAL = "exact, approx (約/程度/ほど), at_least (以上/強/超), at_most (以内/未満) or range"
 
 
@@ -193,17 +195,37 @@ TABLES: tuple[Table, ...] = (
     Table(
         "staging",
         "overseas_clusters",
-        "One row per overseas high-tech cluster in 海外の代表的なクラスター その1/その2.",
+        "One row per overseas high-tech cluster in 海外の代表的なクラスター その1, その2, … (any number of slides).",
         (
             DOC,
-            R("cluster_id", "VARCHAR", "Stable id: table id and row, e.g. overseas_clusters_1_r1"),
-            R("country", "VARCHAR", "国, filled down through merged cells (Japanese, verbatim)"),
+            R(
+                "cluster_id",
+                "VARCHAR",
+                "Key: the cluster's region as printed (line breaks removed), e.g. シリコンバレー",
+            ),
+            C(
+                "country",
+                "VARCHAR",
+                f"国, filled down through merged cells (Japanese, verbatim){OPTIONAL}",
+            ),
             R("region", "VARCHAR", "地域 (verbatim)"),
-            R("fields", "VARCHAR", "主な分野 (verbatim)"),
-            R("universities_institutes", "VARCHAR", "主要大学・研究機関 (verbatim)"),
-            R("companies_ventures", "VARCHAR", "主要企業・ベンチャー (verbatim)"),
-            R("history", "VARCHAR", "発展の経緯 (verbatim)"),
-            R("economic_scale", "VARCHAR", "経済規模(面積、人口等) (verbatim)"),
+            C("fields", "VARCHAR", f"主な分野 (verbatim){OPTIONAL}"),
+            C(
+                "universities_institutes",
+                "VARCHAR",
+                f"主要大学・研究機関 (verbatim){OPTIONAL}",
+            ),
+            C(
+                "companies_ventures",
+                "VARCHAR",
+                f"主要企業・ベンチャー (verbatim){OPTIONAL}",
+            ),
+            C("history", "VARCHAR", f"発展の経緯 / 沿革 (verbatim){OPTIONAL}"),
+            C(
+                "economic_scale",
+                "VARCHAR",
+                f"経済規模(面積、人口等) (verbatim){OPTIONAL}",
+            ),
             PAGE,
             *PROVENANCE,
         ),
@@ -258,20 +280,20 @@ TABLES: tuple[Table, ...] = (
         "One row per foreign cluster policy (a column of 中央政府による海外のクラスター関連政策の概要).",
         (
             DOC,
-            R("policy_id", "VARCHAR", "Stable id: table id and column, e.g. foreign_policies_c3"),
+            R("policy_id", "VARCHAR", "Key: country and policy name as printed, e.g. ドイツ/ビオレギオ"),
             R("country", "VARCHAR", "Country (header line 1, Japanese)"),
             R("policy_name", "VARCHAR", "Policy name (header line 2, verbatim)"),
-            R("start_year", "INTEGER", "時期: first year"),
+            C("start_year", "INTEGER", f"時期: first year{OPTIONAL}"),
             C("end_year", "INTEGER", "時期: last year, null when open-ended"),
-            R("end_year_planned", "BOOLEAN", "True when the end year is printed in parentheses (planned)"),
-            R("ministry", "VARCHAR", "Responsible ministry from 中央政府の所管・予算"),
-            R("budget_oku_yen", "DECIMAL(18,4)", "Budget in 億円 (100 million yen)"),
-            R("budget_qualifier", "VARCHAR", QUAL),
+            C("end_year_planned", "BOOLEAN", f"True when the end year is printed in parentheses (planned){OPTIONAL}"),
+            C("ministry", "VARCHAR", f"Responsible ministry from 中央政府の所管・予算{OPTIONAL}"),
+            C("budget_oku_yen", "DECIMAL(18,4)", f"Budget in 億円 (100 million yen){OPTIONAL}"),
+            C("budget_qualifier", "VARCHAR", QUAL),
             C("budget_years", "INTEGER", "Number of years the budget covers (e.g. 6年間), null if not stated"),
-            R("target_regions", "VARCHAR", "対象地域 (verbatim)"),
-            R("policy_content", "VARCHAR", "中央政府の政策内容 (verbatim)"),
-            R("regional_body", "VARCHAR", "地域における推進主体 (verbatim)"),
-            R("budget_raw_text", "VARCHAR", "中央政府の所管・予算 cell text"),
+            C("target_regions", "VARCHAR", f"対象地域 (verbatim){OPTIONAL}"),
+            C("policy_content", "VARCHAR", f"中央政府の政策内容 (verbatim){OPTIONAL}"),
+            C("regional_body", "VARCHAR", f"地域における推進主体 (verbatim){OPTIONAL}"),
+            C("budget_raw_text", "VARCHAR", f"中央政府の所管・予算 cell text{OPTIONAL}"),
             PAGE,
             *PROVENANCE,
         ),

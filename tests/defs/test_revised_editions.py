@@ -137,8 +137,8 @@ def test_rev1_beside_the_deck_lists_every_change(both):
             "22.4億円",
         ),
         ("staging.budget_items", "起業家育成施設の整備 | 2005", "raw_text", "23億円", "25億円"),
-        ("staging.cluster_metrics", "overseas_clusters_1_r3 | population | 0", "raw_text", "約70万人", "約72万人"),
-        ("staging.foreign_policies", "foreign_policies_c3", "budget_oku_yen", "120.0000", "125.0000"),
+        ("staging.cluster_metrics", "ボストン都市圏 | population | 0", "raw_text", "約70万人", "約72万人"),
+        ("staging.foreign_policies", "ドイツ/ビオレギオ", "budget_oku_yen", "120.0000", "125.0000"),
         ("staging.program_outcomes", "new_business_pct", "value", "58.7", "60.4"),
         ("staging.cluster_examples", "首都圏西部地域(TAMA) | companies", "raw_text", "約280社", "約300社"),
     } <= changed
@@ -147,7 +147,7 @@ def test_rev1_beside_the_deck_lists_every_change(both):
         "select distinct \"key\" from marts.edition_changes where change = 'added' "
         "and \"table\" = 'staging.overseas_clusters'",
     )
-    assert added == [("overseas_clusters_1_r7",)]
+    assert added == [("シスタ(ストックホルム北部)",)]  # a cluster is keyed by its region
     assert _q(wh, "select count(*) from marts.edition_changes where change = 'removed'")[0][0] == 0
     # Drift is shown as a WARN, never a reason to refuse: the run published.
     warns = _warnings(result)
@@ -157,7 +157,7 @@ def test_rev1_beside_the_deck_lists_every_change(both):
         "document_id": REV,
         "prev_document_id": BASE,
         "table": "staging.overseas_clusters",
-        "added": ["overseas_clusters_1_r7"],
+        "added": ["シスタ(ストックホルム北部)"],
         "removed": [],
     } in listed
     assert (wh / "clusters.duckdb").exists()

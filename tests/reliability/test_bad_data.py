@@ -26,7 +26,7 @@ CASES = [
     (
         "year_2099",
         "foreign_policies",
-        "update staging.foreign_policies set end_year = 2099 where policy_id = 'foreign_policies_c1'",
+        "update staging.foreign_policies set end_year = 2099 where policy_id = 'ドイツ/ビオレギオ'",
         "at most a few decades after the document's own year",
     ),
     (

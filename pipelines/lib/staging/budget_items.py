@@ -1,10 +1,12 @@
 """staging.budget_items: one row per program per fiscal year on the 政策ツール budget slides.
 
-Each policy_tools table has the header 施策名 | 17年度予算 | (16年度予算) | 概要. The two budget headers
-name the fiscal years; the rows are programs, the 産業クラスター計画関連施策 total row, and spanning
-section rows such as (1)産学官のネットワーク形成. Slides without a section row take their section from
-the slide title, (2)地域の特性を活かした技術開発の推進. A previous-year cell reading (新規) marks a new
-program: it gets no previous-year row and ``is_new`` on its current-year row.
+Each policy_tools table's columns are read by what their header says (the policy_tools family: 施策名/事業名/区分,
+17年度予算, (16年度予算), 概要), in any order; a column no field names (a printed 対前年度比) is left to
+staging.quantities and reported. The two budget headers name the fiscal years; a table without the previous
+year's column gives only current-year rows. The rows are programs, the 産業クラスター計画関連施策 total row, and
+spanning section rows such as (1)産学官のネットワーク形成. Slides without a section row take their section from
+the slide title, (2)地域の特性を活かした技術開発の推進; a program before any section has none. A previous-year
+cell reading (新規) marks a new program: it gets no previous-year row and ``is_new`` on its current-year row.
 
 The headers write fiscal years without an era (17年度予算). Their era is the one the document itself
 counts years in (平成17年度においては… → 平成; a 令和 deck gives 令和), read by
@@ -27,16 +29,12 @@ from pipelines.lib.normalize import Money, NormalizeError, clean_text, document_
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.tables.registry import BY_FAMILY
 
 TABLE = table("staging.budget_items")
-FAMILY = "policy_tools"
+FAMILY = BY_FAMILY["policy_tools"]
 
 
-PROGRAM_HEADER = re.compile(r"施策名")
-CURRENT_HEADER = re.compile(r"[^()]*年度予算")
-"""The current-year budget column, 17年度予算; its year is read from the text."""
-PREVIOUS_HEADER = re.compile(r"\([^()]*年度予算\)")
-"""The previous-year budget column, written in parentheses: (16年度予算)."""
 SECTION = re.compile(r"\(\d+\)\S.*")
 TOTAL_PROGRAM = re.compile(r".+計画関連施策")
 """Label of the row that totals the plan's related programs (産業クラスター計画関連施策)."""
@@ -52,14 +50,6 @@ class _Where:
 
     def error(self, row: int, col: int, text: str, reason: str) -> CellValueError:
         return CellValueError(self.document_id, self.page, self.table_id, f"r{row}c{col}", text, reason)
-
-
-def _column(header: list[str], pattern: re.Pattern[str], where: _Where) -> int:
-    """Index of the one header cell that fully matches ``pattern``."""
-    found = [i for i, cell in enumerate(header) if pattern.fullmatch(clean_text(cell))]
-    if len(found) != 1:
-        raise where.error(0, 0, " | ".join(header), f"expected one header cell matching {pattern.pattern!r}")
-    return found[0]
 
 
 def _fiscal_year(header: list[str], col: int, where: _Where, era: str | None) -> int:
@@ -101,12 +91,12 @@ def _table_rows(
     where = _Where(document_id, page, table_id)
     grid = raw.grid(document_id, table_id)
     header = grid[0]
-    program_col = _column(header, PROGRAM_HEADER, where)
-    cur_col = _column(header, CURRENT_HEADER, where)
-    prev_col = _column(header, PREVIOUS_HEADER, where)
+    mapped = FAMILY.map_header(grid)  # program and this year's budget are required: the table was claimed with them
+    program_col, cur_col = mapped.fields["program"][0], mapped.fields["current_budget"][0]
+    prev_col = mapped.index("previous_budget")
     cur_year = _fiscal_year(header, cur_col, where, era)
-    prev_year = _fiscal_year(header, prev_col, where, era)
-    if prev_year >= cur_year:
+    prev_year = _fiscal_year(header, prev_col, where, era) if prev_col is not None else None
+    if prev_col is not None and prev_year is not None and prev_year >= cur_year:
         raise where.error(0, prev_col, header[prev_col], f"previous fiscal year {prev_year} is not before {cur_year}")
     section = title.strip() if SECTION.fullmatch(clean_text(title)) else None
     for r, row in enumerate(grid[1:], start=1):
@@ -118,10 +108,8 @@ def _table_rows(
         if not program:
             raise where.error(r, program_col, row[program_col], "a budget row has no 施策名")
         is_total = TOTAL_PROGRAM.fullmatch(clean_text(program)) is not None
-        if not is_total and section is None:
-            raise where.error(r, program_col, program, "program listed before any section heading")
         current = _money(row[cur_col], r, cur_col, where, allow_new=False)
-        previous = _money(row[prev_col], r, prev_col, where, allow_new=True)
+        previous = _money(row[prev_col], r, prev_col, where, allow_new=True) if prev_col is not None else None
         common = {
             "document_id": document_id,
             "section": None if is_total else section,
@@ -131,8 +119,9 @@ def _table_rows(
             "source_table_id": table_id,
             "source_row": r,
         }
-        yield common | _amounts(current, cur_year, row[cur_col], cur_col) | {"is_new": previous.is_new}
-        if not previous.is_new:
+        is_new = previous is not None and previous.is_new
+        yield common | _amounts(current, cur_year, row[cur_col], cur_col) | {"is_new": is_new}
+        if previous is not None and prev_year is not None and prev_col is not None and not is_new:
             yield common | _amounts(previous, prev_year, row[prev_col], prev_col) | {"is_new": False}
 
 
@@ -151,7 +140,7 @@ def build_budget_items(raw: RawLayer) -> pd.DataFrame:
     """One row per program per fiscal year of every policy_tools table of every document."""
     rows: list[dict[str, Any]] = []
     eras: dict[str, str | None] = {}
-    for t in raw.tables_of(FAMILY).itertuples():
+    for t in raw.tables_of(FAMILY.family).itertuples():
         document_id = str(t.document_id)
         if document_id not in eras:
             eras[document_id] = document_era(raw.texts(document_id))

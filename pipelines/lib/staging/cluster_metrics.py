@@ -356,6 +356,7 @@ def build_cluster_metrics(raw: RawLayer) -> pd.DataFrame:
             footnotes[key] = _footnote_years(raw, row.document_id, row.table_id, row.page)
         seen: dict[str, int] = {}
         for field in SOURCE_COLUMNS:
-            rows.extend(_cell_metrics(row, field, footnotes[key], seen))
+            if field in row.cells:  # a table without the column has none of its figures
+                rows.extend(_cell_metrics(row, field, footnotes[key], seen))
     df = typed_frame(rows, TABLE)
     return df.sort_values(list(TABLE.key), kind="stable", ignore_index=True)

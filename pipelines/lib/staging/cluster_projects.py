@@ -75,7 +75,7 @@ def parse_entry(entry: str) -> tuple[str, str | None]:
 def build_cluster_projects(raw: RawLayer) -> pd.DataFrame:
     """One row per project per field named in the 注 lines of the field_strategy tables."""
     rows: list[dict] = []
-    for _, t in raw.tables_of(FAMILY).iterrows():
+    for _, t in raw.tables_of(FAMILY.family).iterrows():
         document_id, table_id = str(t["document_id"]), str(t["table_id"])
         field = field_of(str(t["title"]))
         if field is None:
@@ -112,6 +112,11 @@ def build_cluster_projects(raw: RawLayer) -> pd.DataFrame:
     if dup.any():
         r = df[dup].iloc[0]
         raise CellValueError(
-            r["document_id"], int(r["source_page"]), FAMILY, "note", r["raw_text"], "project listed twice for a field"
+            r["document_id"],
+            int(r["source_page"]),
+            FAMILY.family,
+            "note",
+            r["raw_text"],
+            "project listed twice for a field",
         )
     return df.sort_values(list(TABLE.key), ignore_index=True)

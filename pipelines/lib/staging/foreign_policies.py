@@ -1,10 +1,12 @@
 """staging.foreign_policies: one row per policy column of 中央政府による海外のクラスター関連政策の概要.
 
 The table is transposed: one policy per column, row labels in column 0, and header cells
-'Country\\nPolicy name'. Rows are found by their labels (時期, 中央政府の所管・予算, …), never by index.
-時期 gives start/end years (an end in parentheses is planned); 中央政府の所管・予算 gives the
-ministry (text before the amount), the budget (the one amount outside parentheses; amounts inside
-the following parenthesis are its breakdown) and the years it covers (N年間 in that parenthesis).
+'Country\\nPolicy name'. Rows are read by what their label says (the foreign_policies family in
+pipelines/lib/tables/registry.py: 時期, 中央政府の所管・予算, 対象地域, …), never by index; a row the table does
+not print leaves its fields null. 時期 gives start/end years (an end in parentheses is planned); the budget row
+gives the ministry (text before the amount), the budget (the one amount outside parentheses; amounts inside the
+following parenthesis are its breakdown) and the years it covers (N年間 in that parenthesis). A policy is keyed
+by its country and name (``policy_id``), whatever column it stands in.
 """
 
 from __future__ import annotations
@@ -15,35 +17,23 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.lib.errors import CellValueError, TableHeaderError
+from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import NormalizeError, clean_text, find_money, parse_duration_years, parse_years
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.tables.registry import BY_FAMILY
 
-FAMILY = "foreign_policies"
+FAMILY = BY_FAMILY["foreign_policies"]
 TABLE = table("staging.foreign_policies")
-
-# Field -> regex the row label (column 0, newlines removed) must fully match.
-ROW_LABELS: dict[str, str] = {
-    "period": r"時期",
-    "budget": r"中央政府の所管・予算",
-    "target_regions": r"対象地域",
-    "policy_content": r"中央政府の政策内容",
-    "regional_body": r"地域における推進主体",
-}
+TEXT_ROWS = ("target_regions", "policy_content", "regional_body")
+"""Rows kept verbatim, each a column of staging.foreign_policies."""
 _DURATION = re.compile(r"[0-9]+(?:[ヶカケか箇]年|年間)")
 
 
-def _row_index(document_id: str, page: int, table_id: str, grid: Sequence[Sequence[str]]) -> dict[str, int]:
-    labels = [row[0].replace("\n", "").strip() for row in grid]
-    index: dict[str, int] = {}
-    for field, pattern in ROW_LABELS.items():
-        hits = [i for i, label in enumerate(labels) if re.fullmatch(pattern, label)]
-        if len(hits) != 1:
-            raise TableHeaderError(f"{document_id}.pdf", page, table_id, list(ROW_LABELS.values()), labels)
-        index[field] = hits[0]
-    return index
+def policy_key(country: str, name: str) -> str:
+    """A policy's id: 'ドイツ/ビオレギオ' (country and name as staging.foreign_policies holds them)."""
+    return f"{country}/{name}"
 
 
 def _paren_end(cleaned: str, start: int) -> int:
@@ -107,44 +97,46 @@ def _policy_row(
     country, _, name = header.partition("\n")
     if not country.strip() or not name.strip():
         raise CellValueError(document_id, page, table_id, f"r0c{col}", header, "expected 'country\\npolicy name'")
-    try:
-        span = parse_years(grid[rows["period"]][col])
-    except NormalizeError as exc:
-        raise fail("period", f"時期: {exc.reason}") from exc
-    if span.start is None:
-        raise fail("period", "時期 has no start year")
-    try:
-        budget = parse_budget(grid[rows["budget"]][col])
-    except NormalizeError as exc:
-        raise fail("budget", f"中央政府の所管・予算: {exc.reason}") from exc
+    period: dict[str, Any] = {"start_year": None, "end_year": None, "end_year_planned": None}
+    if "period" in rows:
+        try:
+            span = parse_years(grid[rows["period"]][col])
+        except NormalizeError as exc:
+            raise fail("period", f"時期: {exc.reason}") from exc
+        if span.start is None:
+            raise fail("period", "時期 has no start year")
+        period = {"start_year": span.start, "end_year": span.end, "end_year_planned": bool(span.end_planned)}
+    budget: dict[str, Any] = dict.fromkeys(("ministry", "budget_oku_yen", "budget_qualifier", "budget_years"))
+    if "budget" in rows:
+        try:
+            budget = parse_budget(grid[rows["budget"]][col])
+        except NormalizeError as exc:
+            raise fail("budget", f"中央政府の所管・予算: {exc.reason}") from exc
     return {
         "document_id": document_id,
-        "policy_id": f"{table_id}_c{col}",
+        "policy_id": policy_key(country.strip(), name.replace("\n", "").strip()),
         "country": country.strip(),
         "policy_name": name.replace("\n", "").strip(),
-        "start_year": span.start,
-        "end_year": span.end,
-        "end_year_planned": bool(span.end_planned),
+        **period,
         **budget,
-        "target_regions": grid[rows["target_regions"]][col],
-        "policy_content": grid[rows["policy_content"]][col],
-        "regional_body": grid[rows["regional_body"]][col],
-        "budget_raw_text": grid[rows["budget"]][col],
+        **{field: grid[rows[field]][col] if field in rows else None for field in TEXT_ROWS},
+        "budget_raw_text": grid[rows["budget"]][col] if "budget" in rows else None,
         "source_page": page,
-        # The policy is a whole column; its address is the budget cell, the figure it is read for.
+        # The policy is a whole column; its address is the budget cell, the figure it is read for (else its header).
         "source_table_id": table_id,
-        "source_row": rows["budget"],
+        "source_row": rows.get("budget", 0),
         "source_col": col,
     }
 
 
 def build_foreign_policies(raw: RawLayer) -> pd.DataFrame:
-    """One row per policy column, sorted by document and policy id."""
+    """One row per policy column of every table of the family (any number of slides), sorted by the table key."""
     out: list[dict[str, Any]] = []
-    for t in raw.tables_of(FAMILY).itertuples():
+    for t in raw.tables_of(FAMILY.family).itertuples():
         document_id, table_id, page = str(t.document_id), str(t.table_id), int(t.page)
         grid = raw.grid(document_id, table_id)
-        rows = _row_index(document_id, page, table_id, grid)
+        mapped = FAMILY.map_header(grid)
+        rows = {name: i for name in ("period", "budget", *TEXT_ROWS) if (i := mapped.index(name)) is not None}
         for col in range(1, len(grid[0])):
             if grid[0][col].strip() or any(row[col].strip() for row in grid[1:]):
                 out.append(_policy_row(document_id, table_id, page, grid, col, rows))

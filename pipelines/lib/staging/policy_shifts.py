@@ -1,47 +1,35 @@
 """staging.policy_shifts: the 社会と地域経済政策の変化 table, one row per theme, aspect and period compared.
 
-The table's header names its columns: 時代 (the theme), 区分 (the aspect) and one column per period
-compared (20世紀, 21世紀, or whatever periods an edition prints). Every other row is a theme and aspect with
-one text per period; merged theme cells arrive filled. Texts are kept verbatim, bullets and line breaks
-included. Columns are found by their header labels, never by position.
+Columns are read by what their header says (the policy_shift family: 時代 the theme, 区分 the aspect, and every
+other column a period compared: 20世紀, 21世紀, or whatever periods an edition prints), in any order. Every other
+row is a theme and aspect with one text per period; merged theme cells arrive filled. Texts are kept verbatim,
+bullets and line breaks included.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
-from pipelines.lib.errors import TableHeaderError
-from pipelines.lib.normalize import clean_text
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.tables.registry import BY_FAMILY
 
 TABLE = table("staging.policy_shifts")
-FAMILY = "policy_shift"
-THEME_HEADER = re.compile(r"時代")
-ASPECT_HEADER = re.compile(r"区分")
-
-
-def _label_columns(document_id: str, page: int, table_id: str, header: list[str]) -> tuple[int, int]:
-    found = [clean_text(h.replace("\n", "")) for h in header]
-    themes = [i for i, h in enumerate(found) if THEME_HEADER.fullmatch(h)]
-    aspects = [i for i, h in enumerate(found) if ASPECT_HEADER.fullmatch(h)]
-    if len(themes) != 1 or len(aspects) != 1:
-        raise TableHeaderError(f"{document_id}.pdf", page, table_id, ["時代", "区分", "…"], found)
-    return themes[0], aspects[0]
+FAMILY = BY_FAMILY["policy_shift"]
 
 
 def build_policy_shifts(raw: RawLayer) -> pd.DataFrame:
     """One row per (theme, aspect, period) cell of every policy_shift table, sorted by the table key."""
     rows: list[dict[str, Any]] = []
-    for t in raw.tables_of(FAMILY).itertuples():
+    for t in raw.tables_of(FAMILY.family).itertuples():
         document_id, table_id, page = str(t.document_id), str(t.table_id), int(t.page)
         grid = raw.grid(document_id, table_id)
-        theme_col, aspect_col = _label_columns(document_id, page, table_id, grid[0])
-        periods = {c: h.strip() for c, h in enumerate(grid[0]) if c not in (theme_col, aspect_col) and h.strip()}
+        mapped = FAMILY.map_header(grid)  # the family requires theme and aspect: a table without them is unrecognised
+        theme_col, aspect_col = mapped.fields["theme"][0], mapped.fields["aspect"][0]
+        periods = {c: grid[0][c].strip() for c in mapped.fields.get("period", ())}
         for r, line in enumerate(grid[1:], start=1):
             theme, aspect = line[theme_col].strip(), line[aspect_col].strip()
             for c, period in periods.items():

@@ -11,8 +11,11 @@ from pipelines.lib.staging.cluster_metrics import build_cluster_metrics
 from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cell_text
 
 DOC = "meti_cluster_seminar_2005"
-SV, AUSTIN, BOSTON, RTP, CAMBRIDGE, NE_ENGLAND = (f"overseas_clusters_1_r{i}" for i in range(1, 7))
-MUNICH, OULU, SOPHIA, DAEDEOK, ZGC = (f"overseas_clusters_2_r{i}" for i in range(1, 6))
+# A cluster is keyed by its region as printed on pages 3 and 4.
+SV, AUSTIN, BOSTON = "シリコンバレー", "オースチン(テキサス州)", "ボストン都市圏"
+RTP, CAMBRIDGE, NE_ENGLAND = "リサーチトライアングル・パーク(ノースカロライナ州)", "ケンブリッジ", "北東イングランド"
+MUNICH, OULU, SOPHIA = "ミュンヘン周辺(特にマーティンスリード地区)", "オウル", "ソフィア・アンティボリス"
+DAEDEOK, ZGC = "大徳専門研究園地", "中関村(北京市西北部)"
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +145,7 @@ def test_a_quantity_no_rule_names_is_kept_as_unclassified_not_dropped(raw_layer)
 )
 def test_new_phrasings_of_a_company_count_are_kept(raw_layer, cell, raw_text, scope):
     df = build_cluster_metrics(with_cell_text(raw_layer, "overseas_clusters_1", 1, 5, cell))
-    hit = df[(df["cluster_id"] == "overseas_clusters_1_r1") & (df["raw_text"] == raw_text)]
+    hit = df[(df["cluster_id"] == SV) & (df["raw_text"] == raw_text)]
     assert len(hit) == 1
     assert hit.iloc[0]["metric"] == "unclassified_companies"
     assert hit.iloc[0]["unit"] == "companies"

@@ -8,10 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from pipelines.lib.errors import CellValueError
 from pipelines.lib.schema import table
-from pipelines.lib.staging.foreign_policies import build_foreign_policies, parse_budget
-from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cell_text
+from pipelines.lib.staging.foreign_policies import build_foreign_policies
+from tests.lib.staging.helpers import through_duckdb, validate_staging
 
 DOC = "meti_cluster_seminar_2005"
 
@@ -52,41 +51,37 @@ def test_policies_match_the_slide(policies, country, name, start, end, planned, 
     assert row["source_page"] == 6 and row["document_id"] == DOC
 
 
-def test_policy_ids_follow_the_columns(policies):
-    assert policies["policy_id"].tolist() == [f"foreign_policies_c{i}" for i in range(1, 6)]
+def test_policies_are_keyed_by_country_and_name_in_column_order(policies):
+    assert policies.sort_values("source_col")["policy_id"].tolist() == [
+        "英国/地域開発公社(RDA)によるクラスター構想",
+        "英国/マイクロ・ナノテクネットワーク",
+        "ドイツ/ビオレギオ",
+        "ドイツ/イノレギオ",
+        "フィンランド/センター・オブ・エキスパティーズ",
+    ]
+    assert policies.sort_values("source_col")["source_col"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_text_rows_are_verbatim(policies):
     by_id = policies.set_index("policy_id")
-    assert by_id.loc["foreign_policies_c4", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
-    assert by_id.loc["foreign_policies_c5", "policy_content"] == "基礎的資金の提供(投資の呼び水的な位置づけ)"
-    assert by_id.loc["foreign_policies_c1", "regional_body"] == "地域開発公社(中央政府の出先機関を統合再編した特殊法人)"
-    assert by_id.loc["foreign_policies_c2", "budget_raw_text"] == "貿易産業省約180億円(6年間、研究100億円、基盤80億円)"
+    assert by_id.loc["ドイツ/イノレギオ", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
+    assert (
+        by_id.loc["フィンランド/センター・オブ・エキスパティーズ", "policy_content"]
+        == "基礎的資金の提供(投資の呼び水的な位置づけ)"
+    )
+    body = "地域開発公社(中央政府の出先機関を統合再編した特殊法人)"
+    assert by_id.loc["英国/地域開発公社(RDA)によるクラスター構想", "regional_body"] == body
+    budget = "貿易産業省約180億円(6年間、研究100億円、基盤80億円)"
+    assert by_id.loc["英国/マイクロ・ナノテクネットワーク", "budget_raw_text"] == budget
 
 
-def test_breakdown_amounts_in_parentheses_are_not_the_budget():
-    got = parse_budget("貿易産業省約180億円(6年間、研究100億円、基盤80億円)")
-    assert got == {
-        "ministry": "貿易産業省",
-        "budget_oku_yen": Decimal("180"),
-        "budget_qualifier": "approx",
-        "budget_years": 6,
-    }
-
-
-def test_garbled_budget_names_the_cell(raw_layer):
-    broken = with_cell_text(raw_layer, "foreign_policies", 2, 5, "内務省約?億円(政府基礎資金としての総額)")
-    with pytest.raises(CellValueError) as err:
-        build_foreign_policies(broken)
-    msg = str(err.value)
-    for part in (f"{DOC}.pdf", "page 6", "table foreign_policies", "cell r2c5", "内務省約?億円"):
-        assert part in msg
-
-
-def test_garbled_period_names_the_cell(raw_layer):
-    broken = with_cell_text(raw_layer, "foreign_policies", 1, 3, "19?6年～2001")
-    with pytest.raises(CellValueError, match=r"page 6, table foreign_policies, cell r1c3"):
-        build_foreign_policies(broken)
+def test_a_row_the_table_does_not_print_leaves_its_fields_null(raw_layer, policies):
+    cells = raw_layer.table_cells
+    budget_row = (cells["table_id"] == "foreign_policies") & (cells["row_idx"] == 2)  # 中央政府の所管・予算
+    got = build_foreign_policies(replace(raw_layer, table_cells=cells[~budget_row])).set_index("policy_id")
+    assert got["budget_oku_yen"].isna().all() and got["ministry"].isna().all()
+    assert got["source_row"].tolist() == [0] * 5  # without a budget cell, a policy's address is its header
+    assert got["start_year"].equals(policies.set_index("policy_id").loc[got.index, "start_year"])
 
 
 def test_rows_are_found_by_label_not_position(raw_layer):
@@ -95,7 +90,7 @@ def test_rows_are_found_by_label_not_position(raw_layer):
     swap = {3: 4, 4: 3}  # 対象地域 and 中央政府の政策内容 change places
     cells.loc[fp, "row_idx"] = cells.loc[fp, "row_idx"].map(lambda r: swap.get(r, r))
     got = build_foreign_policies(replace(raw_layer, table_cells=cells)).set_index("policy_id")
-    assert got.loc["foreign_policies_c4", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
+    assert got.loc["ドイツ/イノレギオ", "target_regions"] == "23地域を指定。ドレスデン、ポツダム等。"
 
 
 def test_suite_passes_on_the_deck(policies):
