@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, Covers
+from pipelines.lib.tables.registry import BY_FAMILY
 from pipelines.lib.warehouse.build import read_table
 
 
@@ -57,6 +58,14 @@ def _data_records(cells: pd.DataFrame, axis: str, first: int) -> dict[int, str]:
     return out
 
 
+def _first_record(family: str, cells: pd.DataFrame) -> int:
+    """1 when the table prints a header row naming its value columns, else 0 (every row a record)."""
+    grid = [["" for _ in range(int(cells["col_idx"].max()) + 1)] for _ in range(int(cells["row_idx"].max()) + 1)]
+    for c in cells.itertuples(index=False):
+        grid[int(c.row_idx)][int(c.col_idx)] = str(c.text or "")
+    return 0 if BY_FAMILY[family].map_values(grid) is None else 1
+
+
 def missing_records(
     tables: pd.DataFrame, table_cells: pd.DataFrame, staged: pd.DataFrame, covers: tuple[Covers, ...]
 ) -> list[MissingRecord]:
@@ -73,7 +82,8 @@ def missing_records(
         }
         for t in tables[tables["family"] == cover.family].sort_values(["document_id", "table_id"]).itertuples():
             cells = table_cells[(table_cells["document_id"] == t.document_id) & (table_cells["table_id"] == t.table_id)]
-            for idx, text in _data_records(cells, cover.records, cover.first).items():
+            first = cover.first if cover.first is not None else _first_record(cover.family, cells)
+            for idx, text in _data_records(cells, cover.records, first).items():
                 if (str(t.document_id), str(t.table_id), idx) not in taken:
                     where = (str(t.document_id), str(t.table_id), int(t.page))
                     missing.append(MissingRecord(*where, cover.records, idx, text))

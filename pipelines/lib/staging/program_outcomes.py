@@ -5,7 +5,10 @@ Three sources, each recognised by its labels:
 * outcomes_network (これまでの成果): 'label: count' pairs such as 参画企業: 約5,800社, the 回収率 of the
   survey heading, and a following 'YYYY年M月現在' paragraph that dates the counts before it;
 * cluster_projects_map (産業クラスター計画19プロジェクト): the companies and universities of the network;
-* the survey_results table (参画企業アンケート結果): label in column 0, value in column 1.
+* the survey_results table (参画企業アンケート結果): label in column 0, then value columns told apart by a
+  header row where the table has one, else by their units (:func:`survey_columns`): the share is the metric
+  (new_collaboration_pct), a count of the companies behind it is ``<metric stem>_companies``
+  (new_collaboration_companies) and an earlier survey's share ``<metric>_previous``.
 
 A figure that reads as a count or percentage but whose label (or counter) no rule knows is kept as
 ``unclassified_<unit>`` with its label in ``scope`` (see :mod:`pipelines.lib.staging.metric_rules`).
@@ -28,6 +31,7 @@ from pipelines.lib.normalize import (
     clean_text,
     find_counts,
     find_garble,
+    find_quantities,
     parse_count,
     parse_percent,
 )
@@ -35,14 +39,14 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.metric_rules import is_unclassified, unclassified_metric, unique_metric
 from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.tables.registry import BY_FAMILY
 
 TABLE = table("staging.program_outcomes")
 
 NETWORK_PASSAGE = "outcomes_network"
 MAP_PASSAGE = "cluster_projects_map"
-SURVEY_FAMILY = "survey_results"
+SURVEY = BY_FAMILY["survey_results"]
 SURVEY_LABEL_COL = 0
-SURVEY_VALUE_COL = 1
 
 METRIC_UNITS: dict[str, str] = {
     "participating_companies": "companies",
@@ -254,24 +258,65 @@ def _map_rows(raw: RawLayer) -> list[dict[str, Any]]:
     return rows
 
 
+def survey_columns(grid: list[list[str]]) -> tuple[int, dict[int, str | None]]:
+    """The first record row of a survey table and what each value column holds: share (this survey's figure),
+    companies (the count behind it) or previous (an earlier survey), None for a column nothing names.
+
+    A header row names them (the survey family's value fields: 割合, 企業数, 前回 …); without one they are told
+    apart by their units: the column of percentages is the share, a column of counts in 社 the companies.
+    """
+    columns = range(1, len(grid[0]))
+    header = SURVEY.map_values(grid)
+    if header is not None:
+        return 1, {c: next((k for k, idx in header.fields.items() if c in idx), None) for c in columns}
+    kinds: dict[int, str | None] = {}
+    for c in columns:
+        units = {q.unit for row in grid for q in _readable(row[c])}
+        if "percent" in units and "share" not in kinds.values():
+            kinds[c] = "share"
+        elif units == {"companies"} and "companies" not in kinds.values():
+            kinds[c] = "companies"
+        else:
+            kinds[c] = None
+    return 0, kinds
+
+
+def _readable(text: str) -> list[Any]:
+    """The quantities of a cell, or none where its digits are garbled (the builder then names the cell)."""
+    try:
+        return find_quantities(text)
+    except NormalizeError:
+        return []
+
+
+def _survey_metric(label: str, kind: str, text: str) -> str:
+    """new_collaboration_pct (the share), new_collaboration_companies, new_collaboration_pct_previous …"""
+    base = SURVEY_LABELS.get(label)
+    if base is None:
+        return unclassified_metric(_unit_of(text) if kind == "share" else f"{kind}_{_unit_of(text)}")
+    if kind == "companies":
+        return re.sub(r"_(?:pct|total)$", "", base) + "_companies"
+    return base + ("_previous" if kind == "previous" else "")
+
+
 def _survey_rows(raw: RawLayer) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for t in raw.tables_of(SURVEY_FAMILY).itertuples():
+    for t in raw.tables_of(SURVEY.family).itertuples():
         grid = raw.grid(str(t.document_id), str(t.table_id))
-        for r, line in enumerate(grid):
+        first, kinds = survey_columns(grid)
+        for r, line in enumerate(grid[first:], start=first):
             label = clean_text(line[SURVEY_LABEL_COL])
-            where = _Where(
-                str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{SURVEY_VALUE_COL}", r, SURVEY_VALUE_COL
-            )
-            if label in SURVEY_LABELS:
-                row = _quantity(SURVEY_LABELS[label], line[SURVEY_VALUE_COL], where)
-            elif garble := find_garble(label):
-                label_cell = _Where(where.document_id, where.page, where.table_id, f"r{r}c{SURVEY_LABEL_COL}")
+            if label not in SURVEY_LABELS and (garble := find_garble(label)):
+                label_cell = _Where(str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{SURVEY_LABEL_COL}")
                 raise label_cell.error(line[SURVEY_LABEL_COL], f"garbled survey label ({garble!r})")
-            else:  # a survey row no rule names: kept under its unit, its label as scope
-                text = line[SURVEY_VALUE_COL]
-                row = _quantity(unclassified_metric(_unit_of(text)), text, where, scope=label or None)
-            rows.append(row | {"raw_text": line[SURVEY_VALUE_COL].strip()})
+            for c, kind in kinds.items():
+                text = line[c]
+                if kind is None or (kind != "share" and not re.search(r"[0-9]", text)):
+                    continue  # a column nothing names, or a dash where no count is printed: staging.quantities has it
+                where = _Where(str(t.document_id), int(t.page), str(t.table_id), f"r{r}c{c}", r, c)
+                metric = _survey_metric(label, kind, text)
+                row = _quantity(metric, text, where, scope=None if label in SURVEY_LABELS else label or None)
+                rows.append(row | {"raw_text": text.strip()})
     return rows
 
 

@@ -20,12 +20,13 @@ class Covers:
 
     ``records`` says which way the family's records run: one per row (the header is row 0), or one per
     column (foreign_policies: one policy per column, labels in column 0). ``first`` is the first record's
-    index: 1 after a header row or label column, 0 when every row is a record (survey_results).
+    index: 1 after a header row or label column, 0 when every row is a record; None when the table says (a
+    survey table may print a header row naming its value columns, or none: see ``TableFamily.map_values``).
     """
 
     family: str
     records: Literal["rows", "columns"] = "rows"
-    first: int = 1
+    first: int | None = 1
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ CURATED: tuple[StagingTable, ...] = (
     StagingTable(
         "program_outcomes",
         CELLS + BLOCKS,
-        (Covers("survey_results", first=0),),
+        (Covers("survey_results", first=None),),
         classified_by="metric",
         numbers=(Number("value"),),
     ),
