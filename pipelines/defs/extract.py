@@ -19,6 +19,7 @@ from pipelines.lib.editions import (
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
 from pipelines.lib.schema import table
+from pipelines.lib.staging.layouts import tables_missing_columns, unmapped_columns
 from pipelines.lib.staging.new_content import documents_of_other_kinds, unrecognised_tables
 from pipelines.lib.staging.raw_layer import RawLayer, raw_layer_from_duckdb
 from pipelines.lib.tables.extract import extract_document
@@ -132,6 +133,46 @@ def documents_are_known_decks(warehouse: Warehouse) -> dg.AssetCheckResult:
     lines = [
         f"{f['where']}: no known table or passage ({f['pages']} pages); a document of another kind: its tables "
         "and text are in the raw layer, its numbers in staging.quantities"
+        for f in found
+    ]
+    return findings_result(found, lines, warn=True)
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "tables"]),
+    name="has_no_unmapped_columns",
+    description="Every column of a recognised table means a field of its family (WARN: others are kept, listed)",
+    blocking=False,
+    pool=WRITER_POOL,
+)
+def has_no_unmapped_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Lists the columns no field names (a printed 対前年度比, a count beside a share): kept in the raw layer and
+    staging.quantities with their header as column_label, never parsed into a field."""
+    with warehouse.working() as con:
+        found = unmapped_columns(raw_layer_from_duckdb(con, ("tables", "table_cells")))
+    lines = [
+        f"{f['where']}, {'row' if 'row' in f else 'column'} {f.get('row', f.get('column'))}: "
+        + (f"header {f['header']!r} names no field of {f['family']}" if f["header"] else f"no header; {f['read']}")
+        for f in found
+    ]
+    return findings_result(found, lines, warn=True)
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "tables"]),
+    name="claimed_tables_have_their_required_columns",
+    description="A table a family claims has every column the family needs (WARN: one without is kept unrecognised)",
+    blocking=False,
+    pool=WRITER_POOL,
+)
+def claimed_tables_have_their_required_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Lists tables kept as unrecognised because their header lacks a column their family cannot do without."""
+    with warehouse.working() as con:
+        found = tables_missing_columns(raw_layer_from_duckdb(con, ("tables", "table_cells")))
+    lines = [
+        f"{f['where']}: looks like {f['family']} but has no column for "
+        + ", ".join(f"{name} ({' / '.join(w)})" for name, w in f["missing"].items())
+        + f"; kept as unrecognised, its numbers in staging.quantities (header {f['header']})"
         for f in found
     ]
     return findings_result(found, lines, warn=True)

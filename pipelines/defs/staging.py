@@ -20,6 +20,7 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.completeness import missing_records
 from pipelines.lib.staging.new_content import unclassified_rows, untyped_quantities
 from pipelines.lib.staging.number_coverage import unread_numbers
+from pipelines.lib.staging.printed_changes import printed_change_disagreements
 from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.quantities import SKIPPED_ROLES
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
@@ -145,6 +146,15 @@ def _coverage_result(
     return findings_result(found, [f"{f['where']}: {f['number']} in {f['text']!r}" for f in found], warn=True)
 
 
+def _printed_changes_result(
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+) -> dg.AssetCheckResult:
+    """Printed changes (対前年度比, 増減) of the budget tables that their two fiscal years' amounts do not give."""
+    found = printed_change_disagreements(read_table(con, table("staging.budget_items")), read_table(con, st.spec))
+    lines = [f"{f['where']} ({f['program']}): printed {f['printed']}, computed {f['computed']}" for f in found]
+    return findings_result(found, lines, warn=True)
+
+
 def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
     """The checks a staging table has: the suite always; the others where the table has what they test."""
     key = _key(st)
@@ -204,6 +214,16 @@ def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
             (
                 dg.AssetCheckSpec("reads_every_number_with_a_unit", asset=key, blocking=False, description=description),
                 _coverage_result,
+            )
+        )
+        description = (
+            "Where a budget table prints its own change (対前年度比, 増減), the two fiscal years' amounts give it "
+            "(WARN: source documents do contain arithmetic errors)"
+        )
+        checks.append(
+            (
+                dg.AssetCheckSpec("printed_changes_agree", asset=key, blocking=False, description=description),
+                _printed_changes_result,
             )
         )
     return checks
