@@ -5,15 +5,19 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipelines.lib.schema import MART_TABLES
+from pipelines.defs.publish import EXPORTED as EXPORTED_NAMES
+from pipelines.lib.schema import MART_TABLES, table
+
+EXPORTED = [table(name) for name in EXPORTED_NAMES]
 
 
 def test_every_mart_is_exported_three_ways_with_equal_row_counts(published_site):
     exports = published_site.warehouse / "exports"
     con = duckdb.connect(str(published_site.warehouse / "clusters.duckdb"), read_only=True)
     wb = openpyxl.load_workbook(exports / "clusters.xlsx", read_only=True)
-    assert wb.sheetnames == [t.name for t in MART_TABLES] + ["columns"]
-    for spec in MART_TABLES:
+    assert wb.sheetnames == [t.name for t in EXPORTED] + ["columns"]
+    assert [t.name for t in EXPORTED] == [t.name for t in MART_TABLES] + ["quantities"]  # every mart, then quantities
+    for spec in EXPORTED:
         rows = con.execute(f"select count(*) from {spec.qualified}").fetchall()[0][0]
         parquet = pq.read_table(exports / f"{spec.name}.parquet")
         csv = pd.read_csv(exports / f"{spec.name}.csv", encoding="utf-8-sig")
@@ -39,6 +43,7 @@ def test_exports_hold_the_figures_printed_in_the_deck(published_site):
     )
     assert zgc["companies"] == 10000 and zgc["area_km2"] == 340  # その2: 1万社, 340平方キロメートル
     described = {(r[0], r[1]): r for r in wb["columns"].iter_rows(min_row=2, values_only=True)}
-    assert len(described) == sum(len(t.columns) for t in MART_TABLES)
+    assert len(described) == sum(len(t.columns) for t in EXPORTED)
+    assert described[("quantities", "value")][2] == "DECIMAL(38,10)"
     assert described[("budget_yoy", "oku_yen")][3] == "億円"
     assert described[("overseas_cluster_profiles", "population")][3] == "人"
