@@ -19,16 +19,17 @@ from pipelines.lib.warehouse.connections import PUBLISHED_NAME, WarehousePaths, 
 from pipelines.lib.warehouse.ledger import unvalidated_tables
 from pipelines.lib.warehouse.runs import RunRecord, append_run, seed_run_history
 
-COPY_ALIAS = "published_copy"
+COPY_ALIAS = "published_copy"  # the new file's database name while publish() writes it
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
-"""DuckDB storage format of the published file (the working copy keeps the lock's own, newer one).
+"""The DuckDB storage format of the published file: the one setting for it (the working copy keeps the lock's).
 
 Users open clusters.duckdb with the DuckDB their tool embeds (a notebook, DBeaver's JDBC driver, R, the CLI),
-often a 1.x, and a 1.x cannot read DuckDB 2.0's own format. v1.0.0 is the oldest format that holds everything
-we store (DECIMAL, lists, TIMESTAMPTZ, COMMENT ON): DuckDB 2.0.1 writes it as storage version 64, which DuckDB
-1.0 to 1.5 read (tests/reliability/test_old_clients.py reads every table with real 1.x clients). Older labels
-are no older files: 2.0.1 accepts 'v0.10.0' and 'v0.9.0' but writes the same storage version, which DuckDB
-0.10.0 and 0.9.2 cannot read. Appending to a file keeps its format, so record_unchanged_run keeps this one.
+often a 1.x, which cannot read DuckDB 2.0's own format. v1.0.0 is the oldest format that holds everything we
+store (DECIMAL, lists, TIMESTAMPTZ, comments), and DuckDB 1.0 and later read it (tests/reliability/
+test_old_clients.py reads every table with real 1.0, 1.1 and 1.4 clients). An older label gives no older file:
+DuckDB 2.0.1 accepts 'v0.10.0' or 'v0.9.0', but neither DuckDB 0.10.0 nor 0.9.2 opens what it then writes. A
+type the format cannot hold (VARIANT, say) stops the publish. DuckDB writes to an existing file in the format it
+has, so record_unchanged_run, which appends to a copy of the published file, keeps this one.
 """
 
 
