@@ -19,7 +19,7 @@ import dagster as dg
 
 from pipelines.defs.metadata import HELD_BY_CURATED
 
-STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "docs", "report")
+STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
 """Stages in the order a refresh passes them."""
 
 _BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "marts": "marts"}
@@ -59,6 +59,7 @@ class _Stage:
     checks_warned: int = 0
     checks_failed: int = 0
     failed: bool = False
+    complete: bool = False
     printed: bool = False
     pages: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
@@ -154,17 +155,31 @@ class ProgressView:
         self._live = True
 
     def _print_stage(self, stage: _Stage) -> None:
-        if stage.printed:
-            return
-        stage.printed = True
-        self._write(f"  {stage.name:<11}{_describe(stage):<58}{stage.seconds:6.1f} s")
+        """Print a completed stage once every stage before it has printed: the lines keep the order of STAGES
+        whatever order steps end in (the marts may finish while the last checks still run)."""
+        stage.complete = True
+        for name in STAGES:
+            ahead = self.stages[name]
+            if ahead.printed or not ahead.steps:
+                continue
+            if not ahead.complete:
+                break
+            self._emit(ahead)
 
     def finish(self) -> None:
-        """Print the stages that started but never completed (a failure stopped them)."""
+        """Print the stages that started but never completed (a failure stopped them), and any completed stage
+        still waiting for one before it that never ran."""
         for stage in self.stages.values():
-            if stage.started is not None and not stage.printed:
+            if stage.started is not None and not stage.complete:
                 stage.failed = stage.failed or stage.done < stage.steps
-                self._print_stage(stage)
+                stage.complete = True
+        for stage in self.stages.values():
+            if stage.complete and not stage.printed:
+                self._emit(stage)
+
+    def _emit(self, stage: _Stage) -> None:
+        stage.printed = True
+        self._write(f"  {stage.name:<11}{_describe(stage):<58}{stage.seconds:6.1f} s")
 
     def quantities_read(self) -> str | None:
         """'455 read, 217 of them (48%) held by a curated table', or None when no quantities were materialized."""

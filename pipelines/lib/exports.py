@@ -19,6 +19,7 @@ import duckdb
 
 from pipelines.lib.errors import PublishError
 from pipelines.lib.schema import Table
+from pipelines.lib.warehouse.build import ident, quote
 
 WORKBOOK_NAME = "clusters.xlsx"
 COLUMNS_SHEET = "columns"
@@ -30,23 +31,15 @@ EXCEL_MAX_ROWS = 1_048_576
 COLUMN_WIDTH_MAX = 60
 
 
-def _quote(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _select(spec: Table) -> str:
     """Every registry column of a mart, rows in a deterministic order."""
-    cols = ", ".join(_ident(c) for c in spec.column_names)
-    return f"SELECT {cols} FROM {spec.schema}.{_ident(spec.name)} ORDER BY ALL"
+    cols = ", ".join(ident(c) for c in spec.column_names)
+    return f"SELECT {cols} FROM {spec.schema}.{ident(spec.name)} ORDER BY ALL"
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, spec: Table, target: Path) -> None:
     """<mart>.parquet, zstd-compressed, typed as in DuckDB."""
-    con.execute(f"COPY ({_select(spec)}) TO {_quote(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({_select(spec)}) TO {quote(str(target))} (FORMAT parquet, COMPRESSION zstd)")
 
 
 def write_csv(con: duckdb.DuckDBPyConnection, spec: Table, target: Path) -> None:
@@ -55,7 +48,7 @@ def write_csv(con: duckdb.DuckDBPyConnection, spec: Table, target: Path) -> None
     Nulls are empty fields; text holding commas, quotes or line breaks is quoted; lists print as [1997, 2003].
     """
     part = target.with_name(target.name + ".part")
-    con.execute(f"COPY ({_select(spec)}) TO {_quote(str(part))} (FORMAT csv, HEADER true, DELIMITER ',')")
+    con.execute(f"COPY ({_select(spec)}) TO {quote(str(part))} (FORMAT csv, HEADER true, DELIMITER ',')")
     try:
         with target.open("wb") as out:
             out.write(BOM)

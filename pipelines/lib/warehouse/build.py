@@ -14,8 +14,14 @@ def _ddl_columns(spec: Table) -> str:
 
 
 def quote(s: str) -> str:
-    """A SQL string literal for our own registry text (COMMENT ON takes no parameters)."""
+    """A SQL string literal for our own text (registry descriptions, paths): COMMENT ON, ATTACH and COPY take no
+    parameters."""
     return "'" + s.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier (a table, column or database name)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, df: pd.DataFrame) -> int:
