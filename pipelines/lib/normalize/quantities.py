@@ -107,6 +107,8 @@ YEAR_HINT = UnitHint("year", Decimal(1), "年")
 # ---- numbers that are not quantities ---------------------------------------------------------------
 
 _INT = r"[0-9]+"
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
+"""A text without one has no quantity (circled numbers ① are list numbers, never quantities)."""
 _MASK = "_"
 _CIRCLED = {chr(0x2460 + i): f"({i + 1})" for i in range(20)}  # ①..⑳ are list numbers, not 1..20
 _ORDINAL_BEFORE = re.compile(
@@ -416,6 +418,8 @@ def find_quantities(
     >>> [q.raw_text for q in find_quantities("第17回 1件当り 3年目以降 Route 128 (1)背景")]
     []
     """
+    if not _ANY_DIGIT.search(text):
+        return []  # most cells of a text table: nothing to read
     source = _circled_to_list_numbers(text)
     cleaned = clean_text(source)
     reject_garbled_digits(text, cleaned)

@@ -116,6 +116,7 @@ def _index(bounds: Sequence[float], v: float, tol: float = 1.5) -> int:
 _PAGE_LINES: weakref.WeakKeyDictionary[Page, list[TextLine]] = weakref.WeakKeyDictionary()
 _PAGE_CHARS: weakref.WeakKeyDictionary[Page, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 _PAGE_SPACING: weakref.WeakKeyDictionary[Page, Spacing] = weakref.WeakKeyDictionary()
+_PAGE_TITLE_ZONE: weakref.WeakKeyDictionary[Page, tuple[list[TextLine], float]] = weakref.WeakKeyDictionary()
 
 
 def baseline(ch: dict[str, Any]) -> float:
@@ -207,12 +208,21 @@ def join_lines(lines: Sequence[TextLine], right_edge: float) -> str:
     return join_wrapped_lines([ln.chars for ln in lines], right_edge, lines[0].spacing)
 
 
+def _title_zone(page: Page) -> tuple[list[TextLine], float]:
+    """The lines in the top fifth of the slide and the page's body size (memoized per page: every table's
+    annotations and every text block ask for the title)."""
+    if page not in _PAGE_TITLE_ZONE:
+        first, last = _text_extent(page)
+        zone = (0, first, page.width, first + TITLE_ZONE * (last - first))
+        _PAGE_TITLE_ZONE[page] = (text_lines(page, zone), _body_size(page))
+    return _PAGE_TITLE_ZONE[page]
+
+
 def _title_lines(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
-    first, last = _text_extent(page)
-    zone = (0, first, page.width, first + TITLE_ZONE * (last - first))
-    top = [ln for ln in text_lines(page, zone) if not _inside(ln.bbox, grids)]
+    zone, body = _title_zone(page)
+    top = [ln for ln in zone if not _inside(ln.bbox, grids)]
     biggest = max((ln.size for ln in top), default=0.0)
-    if not top or biggest < TITLE_MIN_RATIO * _body_size(page):
+    if not top or biggest < TITLE_MIN_RATIO * body:
         return []
     return [ln for ln in top if ln.size >= biggest - 0.5]
 
