@@ -2,9 +2,9 @@
 
 A cell is cut into logical lines (a printed line break is a boundary unless it splits a number from its
 counter, 100 / 社, or the next line opens a parenthesis that continues the previous one), then into
-sentences at 。. Quantities are found by :mod:`pipelines.lib.normalize` (counts, areas, percentages, 億円/万円 amounts)
-plus three small readers of our own: company counts written without 社 (企業数は約1100, ハイテク企業は500以上),
-N都市 and a lone distance (中心から10km).
+sentences at 。. Quantities are found by the one grammar of :mod:`pipelines.lib.normalize` (find_quantities:
+counts, areas, percentages, 億円/万円 amounts, company counts written without 社 as in 企業数は約1100 or
+ハイテク企業は500以上, N都市 and a lone distance such as 中心から10km); years and lengths of time only date a figure.
 
 * ``metric`` is named by the words around the quantity (:data:`RULES`, first match wins, through the
   shared :mod:`pipelines.lib.staging.metric_rules`); a quantity that parses but that no rule names is
@@ -32,12 +32,10 @@ from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize import (
     NormalizeError,
     clean_text,
-    find_areas,
-    find_counts,
-    find_money,
-    find_percents,
+    find_quantities,
     find_years,
 )
+from pipelines.lib.normalize._grammar import shift
 from pipelines.lib.schema import table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.staging.metric_rules import MetricRule, context_words, first_rule, unclassified_metric
@@ -50,16 +48,6 @@ SOURCE_COLUMNS = ("economic_scale", "companies_ventures")
 _MARKER = re.compile(r"\*([0-9]+)")
 _OWN_MARKER = re.compile(r"(?:\([^()]*\))?\*([0-9]+)")
 _END_MARKER = re.compile(r"\*([0-9]+)\s*。?\s*$")
-_QUAL_WORDS = {"約": "approx", "およそ": "approx", "以上": "at_least", "強": "at_least", "超": "at_least"}
-_QUAL_WORDS |= {"程度": "approx", "ほど": "approx", "以内": "at_most", "未満": "at_most"}
-_MULT = {"千": 1000, "万": 10_000, "億": 100_000_000}
-# Company counts written without 社: 企業数は約1100 / 企業数は、1万社 (that one has 社) / ハイテク企業は500以上
-_BARE_COMPANIES = re.compile(
-    r"(?<=企業)(?:数)?(?:は|:)、?(?P<q>(?P<pre>約|およそ)?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)(?P<mult>[千万億])?"
-    r"(?P<suf>以上|強|超|程度|ほど)?)(?![0-9.,千万億社人])"
-)
-_CITIES = re.compile(r"(?<![0-9.])(?P<num>[0-9]+)都市")
-_LENGTH = re.compile(r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)(?:km|キロメートル|キロ)(?!四方|2)")
 _MARKER_START = re.compile(r"[*＊※][0-9]")  # a footnote marker wrapped onto the next line ends the line before
 _SPLIT_NUMBER = re.compile(r"(?:^|[^*※0-9])[0-9]+$")  # '医療デバイス企業100' but not '…万人*2'
 _CLAUSE_CUT = re.compile(r"(?<!は)(?<!うち)(?<!内)、|[(),]")
@@ -178,40 +166,23 @@ def _logical_lines(text: str) -> list[str]:
     return [clean_text(line) for line in lines]
 
 
-def _qualifier(pre: str | None, suf: str | None) -> str:
-    quals = {_QUAL_WORDS[w] for w in (pre, suf) if w}
-    if len(quals) > 1:
-        raise NormalizeError(f"{pre}…{suf}", "conflicting qualifiers")
-    return quals.pop() if quals else "exact"
+_KINDS = {"km2": "area", "km": "length", "yen": "money", "都市": "cities"}
+"""The kind of a quantity of the shared grammar, as the rules name it; a count keeps what it counts."""
+_NOT_METRICS = ("year", "duration_years")
+"""Years and lengths of time in these cells date or describe a figure; they are not figures of the cluster."""
 
 
 def _quantities(line: str) -> list[_Quantity]:
-    out = [_Quantity("area", a.km2, "km2", a.qualifier, a.raw_text, *a.span) for a in find_areas(line)]
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= q.start or start >= q.end for q in out)
-
-    for c in find_counts(line):
-        if free(*c.span):
-            out.append(_Quantity(c.unit, c.value, c.unit, c.qualifier, c.raw_text, *c.span))
-    for p in find_percents(line):
-        if free(*p.span):
-            out.append(_Quantity("percent", p.value, "percent", p.qualifier, p.raw_text, *p.span))
-    for y in find_money(line):
-        if free(*y.span) and y.oku_yen is not None:
-            out.append(_Quantity("money", y.oku_yen, "oku_yen", y.qualifier, y.raw_text, *y.span))
-    for m in _BARE_COMPANIES.finditer(line):
-        if free(m.start("q"), m.end("q")):
-            value = Decimal(m.group("num").replace(",", "")) * _MULT.get(m.group("mult") or "", 1)
-            qual = _qualifier(m.group("pre"), m.group("suf"))
-            out.append(_Quantity("companies", value, "companies", qual, m.group("q"), m.start("q"), m.end("q")))
-    for m in _CITIES.finditer(line):
-        if free(*m.span()):
-            out.append(_Quantity("cities", Decimal(m.group("num")), "cities", "exact", m.group(0), *m.span()))
-    for m in _LENGTH.finditer(line):
-        if free(*m.span()):
-            out.append(_Quantity("length", Decimal(m.group("num")), "km", "exact", m.group(0), *m.span()))
-    return sorted(out, key=lambda q: q.start)
+    """The figures of a logical line, read by the one grammar (:func:`pipelines.lib.normalize.find_quantities`)."""
+    out = []
+    for q in find_quantities(line):
+        if q.unit in _NOT_METRICS:
+            continue
+        kind = _KINDS.get(q.unit, q.unit)
+        value = shift(q.value, -8) if kind == "money" else q.value
+        start, end = q.span
+        out.append(_Quantity(kind, value, UNITS.get(kind, kind), q.qualifier, q.raw_text, start, end))
+    return out
 
 
 def _leftover(line: str, quantities: list[_Quantity]) -> str | None:
