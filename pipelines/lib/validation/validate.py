@@ -206,7 +206,8 @@ def validate_frame(
         source = ctx.data_sources.add_pandas(source_name)
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
         batch = batch_def.get_batch(batch_parameters={"dataframe": df})
-        result = batch.validate(suite, result_format=_result_format(df), expectation_parameters=parameters)
+        result = batch.validate(suite, result_format=_result_format(df, "BASIC"), expectation_parameters=parameters)
+        _complete_failures(name, suite_dict, batch, result, _result_format(df, "COMPLETE"), parameters)
     outcomes = []
     for r in result.results:
         res = r.result or {}
@@ -247,9 +248,32 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def _result_format(df: pd.DataFrame) -> dict[str, Any]:
-    """COMPLETE results, with each unexpected row's source_page where the frame has one."""
-    fmt: dict[str, Any] = {"result_format": "COMPLETE", "partial_unexpected_count": 10}
+def _complete_failures(
+    name: str, suite_dict: dict[str, Any], batch: Any, result: Any, fmt: dict[str, Any], parameters: dict[str, Any]
+) -> None:
+    """Validate the expectations that failed again, with ``fmt`` (COMPLETE), and put those results in ``result``.
+
+    A passing expectation's BASIC result renders the same Data Docs as its COMPLETE one; a failure needs the
+    unexpected rows with their source_page (the message and the page name them), which only COMPLETE gives.
+    """
+    failed = [i for i, r in enumerate(result.results) if not r.success]
+    if not failed:
+        return
+    again = batch.validate(
+        _suite(name, {"expectations": [suite_dict["expectations"][i] for i in failed], "meta": suite_dict.get("meta")}),
+        result_format=fmt,
+        expectation_parameters=parameters,
+    )
+    for i, r in zip(failed, again.results, strict=True):
+        before = result.results[i].expectation_config
+        if (r.expectation_config.type, r.expectation_config.kwargs) != (before.type, before.kwargs):
+            raise ValidationFailed(f"suite {name}: re-validating {before.type} gave the result of another expectation")
+        result.results[i] = r
+
+
+def _result_format(df: pd.DataFrame, kind: str) -> dict[str, Any]:
+    """GX's result format ``kind``, with each unexpected row's source_page where the frame has one."""
+    fmt: dict[str, Any] = {"result_format": kind, "partial_unexpected_count": 10}
     if "source_page" in df.columns:
         fmt["unexpected_index_column_names"] = ["source_page"]
     return fmt
