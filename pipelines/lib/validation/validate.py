@@ -255,20 +255,35 @@ def _complete_failures(
 
     A passing expectation's BASIC result renders the same Data Docs as its COMPLETE one; a failure needs the
     unexpected rows with their source_page (the message and the page name them), which only COMPLETE gives.
+    GX orders results its own way, so each result is matched to its expectation by type and arguments.
     """
     failed = [i for i, r in enumerate(result.results) if not r.success]
     if not failed:
         return
+    configs = [result.results[i].expectation_config for i in failed]
+    expectations = [
+        {"type": c.type, "kwargs": {k: v for k, v in c.kwargs.items() if k != "batch_id"}, "meta": c.meta}
+        for c in configs
+    ]
     again = batch.validate(
-        _suite(name, {"expectations": [suite_dict["expectations"][i] for i in failed], "meta": suite_dict.get("meta")}),
+        _suite(name, {"expectations": expectations, "meta": suite_dict.get("meta")}),
         result_format=fmt,
         expectation_parameters=parameters,
     )
-    for i, r in zip(failed, again.results, strict=True):
-        before = result.results[i].expectation_config
-        if (r.expectation_config.type, r.expectation_config.kwargs) != (before.type, before.kwargs):
-            raise ValidationFailed(f"suite {name}: re-validating {before.type} gave the result of another expectation")
-        result.results[i] = r
+    complete: dict[str, list[Any]] = {}
+    for r in again.results:
+        complete.setdefault(_config_key(r.expectation_config), []).append(r)
+    for i, config in zip(failed, configs, strict=True):
+        found = complete.get(_config_key(config))
+        if not found:
+            raise ValidationFailed(f"suite {name}: {config.type} gave no result when validated again")
+        result.results[i] = found.pop(0)
+
+
+def _config_key(config: Any) -> str:
+    """An expectation's type and arguments (its batch aside), to tell its result among others."""
+    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+    return json.dumps([config.type, kwargs], sort_keys=True, default=str)
 
 
 def _result_format(df: pd.DataFrame, kind: str) -> dict[str, Any]:
