@@ -47,8 +47,10 @@ install-dev: $(DEV) $(DAGSTER_HOME)/dagster.yaml
 run: install ## materialize every asset from raw/ and publish warehouse/clusters.duckdb
 	$(PY) -m pipelines.cli refresh
 
+# On every core (pytest-xdist; tests marked xdist_group share a worker), the 15 slowest tests listed.
 test: install-dev ## run the test suite
-	$(PY) -m pytest --cov=pipelines.lib.normalize --cov-report=term:skip-covered --cov-fail-under=95
+	$(PY) -m pytest -n auto --dist loadgroup --durations=15 \
+		--cov=pipelines.lib.normalize --cov-report=term:skip-covered --cov-fail-under=95
 
 # dg runs the project's own .venv; VIRTUAL_ENV says so (else dg warns that no venv is active).
 DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/dg

@@ -12,6 +12,9 @@ import pytest
 from pipelines.lib.paths import PROJECT_ROOT
 from tests.support import DECK, sha256
 
+# The module's warehouse (or copies) is built once: its tests share one xdist worker.
+pytestmark = pytest.mark.xdist_group("cli_refresh")
+
 STAGE_NAMES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
 
 

@@ -24,6 +24,9 @@ from tests.editions.edits import (
     table_row_bbox,
 )
 
+# The module's warehouse (or copies) is built once: its tests share one xdist worker.
+pytestmark = pytest.mark.xdist_group("edits")
+
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 
 

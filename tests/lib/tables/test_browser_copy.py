@@ -18,6 +18,7 @@ from tests.support import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser_copy"),  # the printed copy is made once, for every test here
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
 ]
 FULL_LINE_BREAKS_ALLOWED = 6  # of 271 cells
