@@ -8,7 +8,9 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export GX_ANALYTICS_ENABLED := False
-export PYTHONDONTWRITEBYTECODE := 1
+# uv installs no bytecode (compiling every package would cost a first install half a minute): each module is
+# compiled when first imported and kept under .venv/pycache (never beside the sources), for every later process.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: install install-dev run test ui sql lint audit lock fuzz bench clean-warehouse
