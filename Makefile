@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 .PHONY: install install-dev run test ui sql lint audit lock fuzz bench clean-warehouse
 
 # uv, pinned with its hashes in requirements-uv.lock, is installed by the interpreter's own pip into .venv/.uv
-# (beside the environment, so syncing the environment never removes it); the environment itself has no pip.
+# (beside the environment, so syncing the environment never removes it); the runtime environment has no pip.
 $(UV): requirements-uv.lock
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip install --quiet --root-user-action=ignore --require-hashes --no-deps --upgrade \
@@ -73,7 +73,7 @@ lint: install-dev ## ruff (lint + format), dg check defs and the dependency audi
 # Where that API is unreachable (a registry mirror serving only /simple, as on the project's build machine),
 # the audit says so and is skipped rather than failing on every package; anywhere else a finding fails.
 AUDIT_PROBE := https://pypi.org/pypi/pip/23.2.1/json
-audit: install-dev ## pip-audit of both locks (the dev lock holds every runtime pin) (fails on any known vulnerability)
+audit: install-dev ## pip-audit of every pin (the dev lock holds the runtime lock's too); fails on any known vulnerability
 	@if $(PY) -c "import urllib.request as u; u.urlopen('$(AUDIT_PROBE)', timeout=15)" 2>/dev/null; then \
 		$(VENV)/bin/pip-audit --strict --progress-spinner off --disable-pip --no-deps -r requirements-dev.lock; \
 	else \

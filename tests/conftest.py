@@ -78,3 +78,16 @@ def site(published_site, tmp_path):
     shutil.copytree(published_site.raw, raw)
     shutil.copytree(published_site.warehouse, wh)
     return Site(raw, wh)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests and xdist groups (a module sharing one costly fixture) first, the rest after, each in its order.
+
+    Under `make test` (pytest-xdist) the long groups then start while the other worker takes the short tests,
+    instead of one worker running the longest group alone at the end. The order is the same on every worker.
+    """
+
+    def late(item: pytest.Item) -> bool:
+        return item.get_closest_marker("xdist_group") is None and item.get_closest_marker("slow") is None
+
+    items.sort(key=late)
