@@ -49,7 +49,7 @@ def _user_files(wh):
     return {f.relative_to(wh).as_posix(): sha256(f) for f in files}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def refreshed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli_refresh")
     raw, wh, home = tmp / "raw", tmp / "warehouse", tmp / "dagster_home"

@@ -86,7 +86,7 @@ def refresh(raw_dir, warehouse_dir):
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def two_editions(tmp_path_factory, published_site):
     """The deck refreshed alone (the session's shared refresh, copied), then a second edition beside it."""
     tmp = tmp_path_factory.mktemp("two_editions")

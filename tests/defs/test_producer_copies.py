@@ -19,7 +19,7 @@ pytestmark = pytest.mark.xdist_group("producers")
 IGNORED = {"document_id", "x0", "top", "x1", "bottom"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def copy_site(tmp_path_factory, producer_copies):
     raw = tmp_path_factory.mktemp("copy_raw")
     copy = Path(shutil.copy(producer_copies("cairo_a4"), raw))

@@ -58,12 +58,12 @@ def _warnings(result) -> dict[str, list[dg.AssetCheckEvaluation]]:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rev1_alone(tmp_path_factory):
     return _run(tmp_path_factory.mktemp("rev1"), {REV: REV1})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def both_and_first(tmp_path_factory, published_site):
     """The deck refreshed alone (the session's shared refresh, copied), then rev1 dropped beside it and refreshed."""
     tmp = tmp_path_factory.mktemp("both")
@@ -75,7 +75,7 @@ def both_and_first(tmp_path_factory, published_site):
     return refresh(raw, wh), wh, published_site.result
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def both(both_and_first):
     result, wh, _ = both_and_first
     return result, wh

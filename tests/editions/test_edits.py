@@ -44,7 +44,7 @@ def deck_texts() -> list[str]:
     return _texts(DECK)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
     """Every ready-made edition, written once, with its pages' extracted text."""
     out, before = tmp_path_factory.mktemp("editions"), DECK.read_bytes()

@@ -56,7 +56,7 @@ def runs_in(db: Path) -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def warehouse(tmp_path_factory):
     base = tmp_path_factory.mktemp("killed")
     raw = base / "raw"

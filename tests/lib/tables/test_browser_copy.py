@@ -24,7 +24,7 @@ pytestmark = [
 FULL_LINE_BREAKS_ALLOWED = 6  # of 271 cells
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def printed(tmp_path_factory, deck_extraction):
     path = browser_copy(deck_extraction, tmp_path_factory.mktemp("browser"))
     return path, extract_document(path)

@@ -21,12 +21,12 @@ CELL_COLUMNS = ["table_id", "page", "row_idx", "col_idx", "text", "is_merged_fil
 BLOCK_COLUMNS = ["passage_id", "page", "block_idx", "box_idx", "box_col", "text"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def copies(producer_copies):
     return {name: producer_copies(name) for name in PRODUCERS}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def extractions(copies):
     return {name: extract_document(path) for name, path in copies.items()}
 
