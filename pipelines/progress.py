@@ -34,7 +34,7 @@ def stage_of_asset(key: dg.AssetKey, group: str) -> str:
 
 
 def step_stages(defs: dg.Definitions) -> dict[str, str]:
-    """step key → stage for every op of the definitions (checks on marts count with the marts)."""
+    """step key → stage for every op of the definitions (checks on marts or a publish asset count with them)."""
     stages: dict[str, str] = {}
     for assets_def in defs.assets or []:
         if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
@@ -42,7 +42,8 @@ def step_stages(defs: dg.Definitions) -> dict[str, str]:
             stages[assets_def.node_def.name] = stage_of_asset(key, assets_def.group_names_by_key[key])
     for check_def in defs.asset_checks or []:
         asset = next(iter(check_def.check_keys)).asset_key
-        stages[check_def.node_def.name] = "marts" if asset.path[0] == "marts" else "checks"
+        layer = "marts" if asset.path[0] == "marts" else "checks"
+        stages[check_def.node_def.name] = _BY_PUBLISH_ASSET.get(asset.to_user_string(), layer)
     return stages
 
 
@@ -202,7 +203,7 @@ def _describe(stage: _Stage) -> str:
     checks = stage.checks_passed + stage.checks_warned + stage.checks_failed
     if checks:
         parts.append(
-            f"{checks} checks: {stage.checks_passed} passed"
+            f"{checks} check{'s' * (checks != 1)}: {stage.checks_passed} passed"
             + (f", {stage.checks_warned} WARN" if stage.checks_warned else "")
             + (f", {stage.checks_failed} FAILED" if stage.checks_failed else "")
         )

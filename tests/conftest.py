@@ -34,6 +34,25 @@ def raw_layer(deck_extraction):
 
 
 @pytest.fixture(scope="session")
+def producer_copies(tmp_path_factory):
+    """The bundled deck re-made by a producer (tests/producers.py), each made once per session on first use.
+
+    Read-only: a test that feeds one to a refresh copies it into its own raw folder.
+    """
+    from tests.producers import producer_copy
+
+    folder = tmp_path_factory.mktemp("producers")
+    made: dict[str, Path] = {}
+
+    def copy(name: str) -> Path:
+        if name not in made:
+            made[name] = producer_copy(name, folder)  # skips the test when the producer is not installed
+        return made[name]
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def published_site(tmp_path_factory):
     """One real refresh of the bundled deck into a tmp warehouse, shared read-only by the integration tests."""
     import shutil
@@ -59,3 +78,16 @@ def site(published_site, tmp_path):
     shutil.copytree(published_site.raw, raw)
     shutil.copytree(published_site.warehouse, wh)
     return Site(raw, wh)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests and xdist groups (a module sharing one costly fixture) first, the rest after, each in its order.
+
+    Under `make test` (pytest-xdist) the long groups then start while the other worker takes the short tests,
+    instead of one worker running the longest group alone at the end. The order is the same on every worker.
+    """
+
+    def late(item: pytest.Item) -> bool:
+        return item.get_closest_marker("xdist_group") is None and item.get_closest_marker("slow") is None
+
+    items.sort(key=late)

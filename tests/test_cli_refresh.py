@@ -12,6 +12,9 @@ import pytest
 from pipelines.lib.paths import PROJECT_ROOT
 from tests.support import DECK, sha256
 
+# The module's warehouse (or copies) is built once: its tests share one xdist worker.
+pytestmark = pytest.mark.xdist_group("cli_refresh")
+
 STAGE_NAMES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
 
 
@@ -46,7 +49,7 @@ def _user_files(wh):
     return {f.relative_to(wh).as_posix(): sha256(f) for f in files}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def refreshed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli_refresh")
     raw, wh, home = tmp / "raw", tmp / "warehouse", tmp / "dagster_home"

@@ -5,15 +5,18 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
+from pipelines.defs.metadata import findings_result
 from pipelines.defs.resources import Warehouse
 from pipelines.lib import background
 from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
+from pipelines.lib.schema import BY_NAME
 from pipelines.lib.staging.completeness import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.validation import published_docs
+from pipelines.lib.validation.declared_types import type_mismatches
 from pipelines.lib.warehouse.publish import publish
 from pipelines.lib.warehouse.runs import RunRecord
 
@@ -67,6 +70,19 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
             "code_version": run.code_version,
         }
     )
+
+
+@dg.asset_check(
+    asset=published_warehouse,
+    name="published_columns_match_the_registry",
+    description="Every registry table of the published file declares the registry's columns and types, in order",
+    blocking=True,
+)
+def published_columns_match_the_registry(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """One query on the published file's information_schema.columns; lists each table that differs, and how."""
+    with warehouse.published() as con:
+        found = type_mismatches(con, BY_NAME.values())
+    return findings_result(found, found, tables=len(BY_NAME))
 
 
 @dg.asset(

@@ -14,6 +14,9 @@ from pipelines.definitions import defs
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.paths import PROJECT_ROOT
 
+# The module's warehouse (or copies) is built once: its tests share one xdist worker.
+pytestmark = pytest.mark.xdist_group("editions")
+
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 FIRST, SECOND = "meti_cluster_seminar_2005", "meti_cluster_seminar_2005_v2"
 BUDGET_PAGE = 11  # the 政策ツール slide printing 137.2億円 (114.2億円) for 地域新生コンソーシアム研究開発事業
@@ -83,13 +86,15 @@ def refresh(raw_dir, warehouse_dir):
     )
 
 
-@pytest.fixture(scope="module")
-def two_editions(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    wh = tmp_path_factory.mktemp("warehouse")
-    shutil.copy(DECK, raw)
-    first = refresh(raw, wh)
-    assert first.success
+@pytest.fixture(scope="session")
+def two_editions(tmp_path_factory, published_site):
+    """The deck refreshed alone (the session's shared refresh, copied), then a second edition beside it."""
+    tmp = tmp_path_factory.mktemp("two_editions")
+    raw, wh = tmp / "raw", tmp / "warehouse"
+    shutil.copytree(published_site.raw, raw)
+    shutil.copytree(published_site.warehouse, wh)
+    first = published_site.result
+    assert first.success and sorted(p.name for p in raw.iterdir()) == [DECK.name]
     retypeset(DECK, raw / f"{SECOND}.pdf", BUDGET_PAGE, "137", "157")
     second = refresh(raw, wh)
     return raw, wh, first, second

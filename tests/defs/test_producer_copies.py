@@ -4,20 +4,25 @@ The copy is the hardest of tests/producers.py: fitted to A4 (another page size a
 through cairo (fills split into many rects, bold glyphs drawn as outlines).
 """
 
+import shutil
+from pathlib import Path
+
 import duckdb
 import pytest
 
-from tests.producers import producer_copy
 from tests.support import failure_messages, refresh
+
+# The producer copies are made once per worker (conftest.producer_copies): their tests share one.
+pytestmark = pytest.mark.xdist_group("producers")
 
 # Where a copy may differ from the bundled deck: its name, and the coordinates on its page.
 IGNORED = {"document_id", "x0", "top", "x1", "bottom"}
 
 
-@pytest.fixture(scope="module")
-def copy_site(tmp_path_factory):
+@pytest.fixture(scope="session")
+def copy_site(tmp_path_factory, producer_copies):
     raw = tmp_path_factory.mktemp("copy_raw")
-    copy = producer_copy("cairo_a4", raw)
+    copy = Path(shutil.copy(producer_copies("cairo_a4"), raw))
     wh = tmp_path_factory.mktemp("copy_wh")
     result = refresh(raw, wh)
     assert result.success, failure_messages(result)

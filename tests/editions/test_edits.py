@@ -24,6 +24,9 @@ from tests.editions.edits import (
     table_row_bbox,
 )
 
+# The module's warehouse (or copies) is built once: its tests share one xdist worker.
+pytestmark = pytest.mark.xdist_group("edits")
+
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 
 
@@ -41,7 +44,7 @@ def deck_texts() -> list[str]:
     return _texts(DECK)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
     """Every ready-made edition, written once, with its pages' extracted text."""
     out, before = tmp_path_factory.mktemp("editions"), DECK.read_bytes()

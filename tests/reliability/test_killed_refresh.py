@@ -18,7 +18,7 @@ import pytest
 
 from pipelines.lib.paths import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("killed_refresh")]  # one published warehouse to kill
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
 
 
@@ -56,7 +56,7 @@ def runs_in(db: Path) -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def warehouse(tmp_path_factory):
     base = tmp_path_factory.mktemp("killed")
     raw = base / "raw"

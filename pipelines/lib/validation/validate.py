@@ -206,7 +206,8 @@ def validate_frame(
         source = ctx.data_sources.add_pandas(source_name)
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
         batch = batch_def.get_batch(batch_parameters={"dataframe": df})
-        result = batch.validate(suite, result_format=_result_format(df), expectation_parameters=parameters)
+        result = batch.validate(suite, result_format=_result_format(df, "BASIC"), expectation_parameters=parameters)
+        _complete_failures(name, suite_dict, batch, result, _result_format(df, "COMPLETE"), parameters)
     outcomes = []
     for r in result.results:
         res = r.result or {}
@@ -247,9 +248,47 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def _result_format(df: pd.DataFrame) -> dict[str, Any]:
-    """COMPLETE results, with each unexpected row's source_page where the frame has one."""
-    fmt: dict[str, Any] = {"result_format": "COMPLETE", "partial_unexpected_count": 10}
+def _complete_failures(
+    name: str, suite_dict: dict[str, Any], batch: Any, result: Any, fmt: dict[str, Any], parameters: dict[str, Any]
+) -> None:
+    """Validate the expectations that failed again, with ``fmt`` (COMPLETE), and put those results in ``result``.
+
+    A passing expectation's BASIC result renders the same Data Docs as its COMPLETE one; a failure needs the
+    unexpected rows with their source_page (the message and the page name them), which only COMPLETE gives.
+    GX orders results its own way, so each result is matched to its expectation by type and arguments.
+    """
+    failed = [i for i, r in enumerate(result.results) if not r.success]
+    if not failed:
+        return
+    configs = [result.results[i].expectation_config for i in failed]
+    expectations = [
+        {"type": c.type, "kwargs": {k: v for k, v in c.kwargs.items() if k != "batch_id"}, "meta": c.meta}
+        for c in configs
+    ]
+    again = batch.validate(
+        _suite(name, {"expectations": expectations, "meta": suite_dict.get("meta")}),
+        result_format=fmt,
+        expectation_parameters=parameters,
+    )
+    complete: dict[str, list[Any]] = {}
+    for r in again.results:
+        complete.setdefault(_config_key(r.expectation_config), []).append(r)
+    for i, config in zip(failed, configs, strict=True):
+        found = complete.get(_config_key(config))
+        if not found:
+            raise ValidationFailed(f"suite {name}: {config.type} gave no result when validated again")
+        result.results[i] = found.pop(0)
+
+
+def _config_key(config: Any) -> str:
+    """An expectation's type and arguments (its batch aside), to tell its result among others."""
+    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+    return json.dumps([config.type, kwargs], sort_keys=True, default=str)
+
+
+def _result_format(df: pd.DataFrame, kind: str) -> dict[str, Any]:
+    """GX's result format ``kind``, with each unexpected row's source_page where the frame has one."""
+    fmt: dict[str, Any] = {"result_format": kind, "partial_unexpected_count": 10}
     if "source_page" in df.columns:
         fmt["unexpected_index_column_names"] = ["source_page"]
     return fmt

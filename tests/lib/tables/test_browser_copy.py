@@ -18,12 +18,13 @@ from tests.support import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser_copy"),  # the printed copy is made once, for every test here
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
 ]
 FULL_LINE_BREAKS_ALLOWED = 6  # of 271 cells
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def printed(tmp_path_factory, deck_extraction):
     path = browser_copy(deck_extraction, tmp_path_factory.mktemp("browser"))
     return path, extract_document(path)

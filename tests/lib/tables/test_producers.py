@@ -1,7 +1,8 @@
 """The same deck from other PDF producers gives the same cells, annotations and passages as the bundled deck.
 
-The copies are made in a tmp folder (tests/producers.py); the bundled deck's grids are checked against the
-hand-written fixtures in test_extract_grids.py, so equality here means every copy matches them too.
+The copies are made once per session in a tmp folder (tests/producers.py, conftest.producer_copies); the
+bundled deck's grids are checked against the hand-written fixtures in test_extract_grids.py, so equality here
+means every copy matches them too.
 """
 
 import pdfplumber
@@ -11,19 +12,21 @@ import pytest
 from pipelines.lib.errors import TableHeaderError
 from pipelines.lib.pdf import layout
 from pipelines.lib.tables.extract import annotations_frame, blocks_frame, cells_frame, extract_document
-from tests.producers import PRODUCERS, producer_copy
+from tests.producers import PRODUCERS
+
+# The producer copies are made once per worker (conftest.producer_copies): their tests share one.
+pytestmark = pytest.mark.xdist_group("producers")
 
 CELL_COLUMNS = ["table_id", "page", "row_idx", "col_idx", "text", "is_merged_fill"]
 BLOCK_COLUMNS = ["passage_id", "page", "block_idx", "box_idx", "box_col", "text"]
 
 
-@pytest.fixture(scope="module")
-def copies(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("producers")
-    return {name: producer_copy(name, folder) for name in PRODUCERS}
+@pytest.fixture(scope="session")
+def copies(producer_copies):
+    return {name: producer_copies(name) for name in PRODUCERS}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def extractions(copies):
     return {name: extract_document(path) for name, path in copies.items()}
 

@@ -53,6 +53,29 @@ def test_failure_says_what_was_expected_why_and_on_which_page(tmp_path):
     )
 
 
+def test_passing_rules_keep_the_basic_result_and_failed_ones_the_complete_one(tmp_path):
+    """Suites run with BASIC; only what failed is validated again with COMPLETE, for its rows and their pages."""
+    suite = {
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}},
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "oku_yen", "min_value": 0}},
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "oku_yen", "max_value": 100}},
+        ]
+    }
+    summary = validate_frame("f", FRAME.assign(source_page=[11, 12]), write(tmp_path, "f", suite))
+    passed, low, high = summary.raw_result["results"]
+    assert passed["success"] and "unexpected_list" not in passed["result"]  # BASIC: no full lists
+    assert passed["result"]["unexpected_count"] == 0 and passed["result"]["partial_unexpected_list"] == []
+    for failed, value, page in ((low, -23.0, 12), (high, 137.2, 11)):  # COMPLETE, each in its own place
+        assert not failed["success"] and failed["result"]["unexpected_list"] == [value]
+        assert failed["result"]["unexpected_index_list"] == [{"oku_yen": value, "source_page": page}]
+    assert summary.raw_result["statistics"]["unsuccessful_expectations"] == 2 and not summary.success
+    assert [o.rows for o in summary.failures] == [
+        [{"oku_yen": -23.0, "source_page": 12}],
+        [{"oku_yen": 137.2, "source_page": 11}],
+    ]
+
+
 def test_a_parameter_the_suite_names_must_be_given(tmp_path):
     suite = {
         "expectations": [
