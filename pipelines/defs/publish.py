@@ -9,9 +9,10 @@ from pipelines.defs.resources import Warehouse
 from pipelines.lib import background
 from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
+from pipelines.lib.kept import KeptWork
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
-from pipelines.lib.staging.completeness import missing_in_warehouse
+from pipelines.lib.staging.document_checks import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.validation import published_docs
 from pipelines.lib.warehouse.publish import publish
@@ -40,7 +41,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     paths = warehouse.paths
     with warehouse.working() as con:
         documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
-        missing = missing_in_warehouse(con)
+        missing = missing_in_warehouse(con, KeptWork.in_build_dir(paths.build_dir))
     if missing:  # the completeness rule guards the publish too, whatever subset of checks ran
         raise PublishError(
             "not publishing; raw records no staging row accounts for: " + "; ".join(m.describe() for m in missing)
@@ -87,6 +88,8 @@ def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
             "suites": len(STAGING),
             "rebuilt": docs.rebuilt,
             "results_rendered_from_checks": docs.reused,
+            "documents_recomputed": dg.MetadataValue.json(list(docs.documents_rendered)),
+            "documents_reused": dg.MetadataValue.json(list(docs.documents_kept)),
             "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
         }
     )
