@@ -57,7 +57,7 @@ def publish_version() -> str:
 def data_docs_version() -> str:
     """The Data Docs: rendering the checks' results (or validating), the vendored assets, every staging suite."""
     suites = [suite_fingerprint(load_suite(st.name)) for st in STAGING]
-    return code_fingerprint(*module_files(f"{LIB}.published_docs", f"{LIB}.background"), extra=suites)
+    return code_fingerprint(*module_files(f"{LIB}.validation.published_docs", f"{LIB}.background"), extra=suites)
 
 
 def report_version() -> str:

@@ -195,14 +195,13 @@ def _passed_before(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str,
     }
 
 
-def _run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> str | None:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'runs'"
-    ).fetchall()
-    if run_id is None or not found[0][0]:
-        return None
-    rows = con.execute("SELECT min(started_at) FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
-    return rows[0][0].isoformat() if rows and rows[0][0] is not None else None
+def _runs_started(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """run_id → when it started, for every run meta.runs holds (none before the first publish)."""
+    try:
+        rows = con.execute("SELECT run_id, min(started_at) FROM meta.runs GROUP BY run_id").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {r: started.isoformat() for r, started in rows if started is not None}
 
 
 PARAMETERS_KIND = "suite_parameters"
@@ -222,7 +221,14 @@ def parameters_by_document(con: duckdb.DuckDBPyConnection, kept: KeptWork | None
     def compute(stale: list[str]) -> dict[str, dict[str, Any]]:
         return document_parameters(con, stale)
 
-    return kept.by_document(PARAMETERS_KIND, keys, compute).results
+    memo = tuple(sorted(keys.items()))
+    if memo not in _PARAMETERS_SEEN:  # content-addressed: what this process read for the same text holds
+        _PARAMETERS_SEEN.clear()
+        _PARAMETERS_SEEN[memo] = kept.by_document(PARAMETERS_KIND, keys, compute).results
+    return _PARAMETERS_SEEN[memo]
+
+
+_PARAMETERS_SEEN: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -288,11 +294,12 @@ def validate_by_document(
     result = DocumentsValidation(suite)
     records = []
     batches = document_batches(con, spec, suite_dict, parameters)
+    started = _runs_started(con) if any(b.passed_before for b in batches) else {}
     for batch in batches:
         document_id, params, fingerprint = batch.document_id, batch.parameters, batch.fingerprint
         if batch.passed_before is not None:
             _, expectations, passed_in = batch.passed_before
-            reused = ReusedVerdict(document_id, expectations, passed_in, _run_started(con, passed_in))
+            reused = ReusedVerdict(document_id, expectations, passed_in, started.get(passed_in or ""))
             result.reused.append(reused)
             continue
         rows = batch_rows(con, spec, document_id)

@@ -37,10 +37,16 @@ def code_fingerprint(*sources: str | Path, extra: Iterable[str] = ()) -> str:
     for source in sources:
         path = PROJECT_ROOT / source
         for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            digest.update(file.name.encode() + b"\0" + _source_bytes(file))
     for text in extra:
         digest.update(text.encode())
     return digest.hexdigest()[:16]
+
+
+@cache
+def _source_bytes(path: Path) -> bytes:
+    """A source file's bytes, read once per process (the code a process runs does not change under it)."""
+    return path.read_bytes()
 
 
 LIB = "pipelines.lib"
@@ -72,7 +78,8 @@ def _imports(module: str, path: Path) -> tuple[str, ...]:
     return tuple(m for m in found if m == LIB or m.startswith(LIB + "."))
 
 
-def module_files(*modules: str) -> list[str]:
+@cache
+def module_files(*modules: str) -> tuple[str, ...]:
     """Project-relative source files of the modules and of every pipelines.lib module they import, transitively."""
     seen: dict[str, Path] = {}
     todo = list(modules)
@@ -83,7 +90,7 @@ def module_files(*modules: str) -> list[str]:
             continue
         seen[module] = path
         todo += _imports(module, path)
-    return sorted({p.relative_to(PROJECT_ROOT).as_posix() for p in seen.values()})
+    return tuple(sorted({p.relative_to(PROJECT_ROOT).as_posix() for p in seen.values()}))
 
 
 def module_version(*modules: str, extra: Iterable[str] = ()) -> str:
