@@ -87,7 +87,9 @@ def raw_extraction(
         regions = table_regions(con)
         stored = {name: stored_table_metadata(con, table(f"raw.{name}")) for name in RAW_OUTPUTS}
     kept = KeptWork.in_build_dir(warehouse.paths.build_dir)
-    images = dg.MetadataValue.md(regions_markdown(pdfs, regions, kept=kept, kind="table_images"))
+    # the tables of the documents extracted in this run (the others' are in the runs that extracted them)
+    extracted = {d: pdfs[d] for d in stale}
+    images = dg.MetadataValue.md(regions_markdown(extracted, regions, kept=kept, kind="table_images"))
     for name, metadata in stored.items():
         metadata["extracted_documents"] = dg.MetadataValue.json(stale)
         metadata["documents_recomputed"] = dg.MetadataValue.json(stale)

@@ -62,6 +62,7 @@ def published_report(
             "documents_reused": dg.MetadataValue.json(result.documents_reused),
             "charts_drawn_for": dg.MetadataValue.json(result.charts_drawn),
             "crops_rendered_for": dg.MetadataValue.json(result.crops_rendered),
-            **{f"chart_{name}": _image_md(name, png) for name, png in result.charts_png.items()},
+            # the charts this run drew (a document's charts are drawn once: see the run that drew them)
+            **{f"chart_{name}": _image_md(name, result.charts_png[name]) for name in result.charts_drawn_ids},
         }
     )

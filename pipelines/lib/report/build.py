@@ -46,6 +46,8 @@ class ReportResult:
     """Crops of the PDF embedded for the figures' sources (one per source cell, row or block)."""
     charts_drawn: list[str] = field(default_factory=list)
     """Documents whose charts this build drew (the others' were kept)."""
+    charts_drawn_ids: list[str] = field(default_factory=list)
+    """The ids of the charts this build drew (of charts_png)."""
     charts_kept: list[str] = field(default_factory=list)
     crops_rendered: list[str] = field(default_factory=list)
     """Documents whose source crops this build rendered (the others' were kept)."""
@@ -74,11 +76,28 @@ Draw = Callable[[ReportData, Sequence[str] | None], Drawn]
 
 CHARTS_KIND = "report_charts"
 """Kept work: one document's charts, as SVG for the page and PNG for Dagster."""
-Plan = tuple[Chart, ReportData, str, str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A chart the page shows: what draws it, the data it draws (one document's), its id and title, and its
+    document (None when the warehouse holds one: its ids and titles carry no document)."""
+
+    chart: Chart
+    part: ReportData
+    id: str
+    title: str
+    document_id: str | None
+
+    def image(self, svg: bytes = b"") -> ChartImage:
+        """The chart as the page places it (without its drawing: a draft)."""
+        return ChartImage(
+            self.id, self.title, self.chart.mart, svg, self.chart.draw.__doc__ or self.title, self.document_id
+        )
 
 
 def _planned(data: ReportData) -> list[Plan]:
-    """(chart, the data it draws, id, title) for every chart the page shows; fails when a mart is missing.
+    """Every chart the page shows, in order; fails when a mart is missing.
 
     Each chart draws one document: with several documents (editions) every chart appears once per document,
     titled with its document_id; a chart whose mart has no rows for a document is left out for it.
@@ -87,26 +106,19 @@ def _planned(data: ReportData) -> list[Plan]:
 
 
 def _planned_by_document(data: ReportData) -> dict[str, list[Plan]]:
-    """The planned charts of each document (in document order; a single document's charts carry no suffix)."""
+    """The planned charts of each document, in document order."""
     missing = [f"chart {c.id} needs marts.{c.mart}" for c in CHARTS if c.mart not in data.marts]
     if missing:
         raise ValueError(f"{'; '.join(missing)}, which the warehouse lacks")
     documents = data.document_ids()
-    single = len(documents) <= 1
-    parts = [(documents[0] if documents else "", data)] if single else [(d, data.for_document(d)) for d in documents]
-    return {
-        document_id: [
-            (
-                chart,
-                part,
-                chart.id if single else f"{chart.id}-{document_id}",
-                chart.title if single else f"{chart.title} [{document_id}]",
-            )
-            for chart in CHARTS
-            if part.marts[chart.mart].rows
-        ]
-        for document_id, part in parts
-    }
+    if len(documents) <= 1:
+        single = documents[0] if documents else ""
+        return {single: [Plan(c, data, c.id, c.title, None) for c in CHARTS if data.marts[c.mart].rows]}
+    out = {}
+    for d in documents:
+        part = data.for_document(d)
+        out[d] = [Plan(c, part, f"{c.id}-{d}", f"{c.title} [{d}]", d) for c in CHARTS if part.marts[c.mart].rows]
+    return out
 
 
 CHART_MARTS = sorted({c.mart for c in CHARTS} | {"budget_yoy"})
@@ -118,17 +130,15 @@ def _chart_inputs(plans: list[Plan]) -> str:
     cluster metrics."""
     if not plans:
         return ""
-    part = plans[0][1]
+    part = plans[0].part
     marts = [(n, part.marts[n].columns, part.marts[n].rows) for n in CHART_MARTS if n in part.marts]
     metrics = part.cluster_metrics
-    return repr(([(cid, title) for _, _, cid, title in plans], marts, list(metrics.columns), metrics.values.tolist()))
+    return repr(([(p.id, p.title) for p in plans], marts, list(metrics.columns), metrics.values.tolist()))
 
 
 def planned_charts(data: ReportData) -> list[ChartImage]:
     """The charts the page shows (id, title, mart, alt text) before any is drawn: enough for its text."""
-    return [
-        ChartImage(cid, title, chart.mart, b"", chart.draw.__doc__ or title) for chart, _, cid, title in _planned(data)
-    ]
+    return [plan.image() for plan in _planned(data)]
 
 
 def render_charts(
@@ -140,11 +150,11 @@ def render_charts(
     plans = _planned_by_document(data)
     with report_style():
         for document_id in plans if documents is None else documents:
-            for chart, part, chart_id, title in plans[document_id]:
-                fig = chart.draw(part)
-                check_glyphs(fig, chart_id)
-                images.append(ChartImage(chart_id, title, chart.mart, to_svg(fig), chart.draw.__doc__ or title))
-                pngs[chart_id] = to_png(fig)
+            for plan in plans[document_id]:
+                fig = plan.chart.draw(plan.part)
+                check_glyphs(fig, plan.id)
+                images.append(plan.image(to_svg(fig)))
+                pngs[plan.id] = to_png(fig)
     return images, pngs
 
 
@@ -159,39 +169,39 @@ class ChartWork:
 
     recomputed: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    drawn_ids: list[str] = field(default_factory=list)
 
 
 def kept_charts(data: ReportData, draw: Draw, kept: KeptWork | None, work: ChartWork) -> Drawn:
     """Every chart of the page: kept ones as they were drawn, the others drawn (by ``draw``, only those
-    documents) and kept under the key of their document's chart data and the charts' code."""
+    documents) and kept, as (SVG, PNG) by chart id, under the key of their document's chart data and the
+    charts' code."""
     plans = _planned_by_document(data)
     if kept is None:
-        work.recomputed = sorted(plans)
+        work.recomputed, work.drawn_ids = sorted(plans), [p.id for p in _planned(data)]
         return draw(_for_charts(data), None)
     version = module_version("pipelines.lib.report.charts", "pipelines.lib.report.render")
     keys = {d: work_key(version, f"matplotlib {_version('matplotlib')}", _chart_inputs(p)) for d, p in plans.items()}
     found = {d: kept.load(CHARTS_KIND, d, keys[d]) for d in plans}
     stale = [d for d in plans if found[d] is None]
     work.recomputed, work.reused = stale, [d for d in plans if d not in stale]
+    work.drawn_ids = [p.id for d in stale for p in plans[d]]
     drawing = draw(_for_charts(data), stale) if stale else None
 
     def collect() -> tuple[list[ChartImage], dict[str, bytes]]:
-        images_by_id: dict[str, ChartImage] = {}
-        pngs: dict[str, bytes] = {}
+        drawn: dict[str, tuple[bytes, bytes]] = {}
         fresh_images, fresh_pngs = drawing() if drawing is not None else ([], {})
-        fresh = {i.id: i for i in fresh_images}
+        fresh = {i.id: (i.svg, fresh_pngs[i.id]) for i in fresh_images}
         for d in plans:
             if found[d] is None:
-                mine = [(fresh[cid], fresh_pngs[cid]) for _, _, cid, _ in plans[d]]
+                mine = {p.id: fresh[p.id] for p in plans[d]}
                 kept.save(CHARTS_KIND, d, keys[d], (mine,))
             else:
                 mine = found[d][0]
-            for image, png in mine:
-                images_by_id[image.id] = image
-                pngs[image.id] = png
+            drawn.update(mine)
         kept.prune(CHARTS_KIND, plans)
-        ordered = [images_by_id[cid] for _, _, cid, _ in _planned(data)]
-        return ordered, {i.id: pngs[i.id] for i in ordered}
+        ordered = _planned(data)
+        return [p.image(drawn[p.id][0]) for p in ordered], {p.id: drawn[p.id][1] for p in ordered}
 
     return collect
 
@@ -265,15 +275,16 @@ def build_report(
     finally:
         tmp.unlink(missing_ok=True)
     return ReportResult(
-        target,
-        hashlib.sha256(document).hexdigest(),
-        len(document),
-        data.run.run_id,
-        tuple(sorted(data.marts)),
-        pngs,
-        len(crops.crops),
-        charts.recomputed,
-        charts.reused,
-        crops.recomputed,
-        crops.reused,
+        path=target,
+        sha256=hashlib.sha256(document).hexdigest(),
+        size=len(document),
+        run_id=data.run.run_id,
+        marts=tuple(sorted(data.marts)),
+        charts_png=pngs,
+        source_crops=len(crops.crops),
+        charts_drawn=charts.recomputed,
+        charts_drawn_ids=charts.drawn_ids,
+        charts_kept=charts.reused,
+        crops_rendered=crops.recomputed,
+        crops_kept=crops.reused,
     )
