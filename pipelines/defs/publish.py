@@ -58,7 +58,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     )
     result = publish(paths, [st.spec for st in STAGING], EXPORTED, run)
     context.log.info(f"published {result['published']}")
-    if background.start_task(published_docs.TASK, published_docs.published_data_docs, paths):
+    if background.start_task(published_docs.task_key(context.run_id), published_docs.published_data_docs, paths):
         context.log.debug("the Data Docs render in the background worker while the report is drawn")
     return dg.MaterializeResult(
         metadata={
@@ -79,9 +79,11 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     code_version=data_docs_version(),
     freshness_policy=WEEKLY_FRESHNESS,
 )
-def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
+def data_docs(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either changes."""
-    docs = background.task_result(published_docs.TASK, published_docs.published_data_docs, warehouse.paths)
+    docs = background.task_result(
+        published_docs.task_key(context.run_id), published_docs.published_data_docs, warehouse.paths
+    )
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),

@@ -14,6 +14,12 @@ TASK = "data_docs"
 """The background task key under which the publish step hands the Data Docs over."""
 
 
+def task_key(run_id: str) -> str:
+    """The background task of one run's Data Docs: a run whose data_docs step never ran (a subset) leaves its
+    task behind, which another run's must not take for its own."""
+    return f"{TASK} {run_id}"
+
+
 def published_data_docs(paths: WarehousePaths) -> DataDocs:
     """Render (or keep, when nothing changed) warehouse/data_docs from the published tables: each document's
     batches as the staging checks validated them, their pages rendered once and kept."""
