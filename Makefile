@@ -67,3 +67,4 @@ fuzz: install ## 1,000 seeded mutants of the deck: each extracts or raises a Pip
 bench: install ## benchmarks vs same-run baselines; writes bench/results/latest.md and scale.png
 	$(PY) -m bench.run
 	$(PY) -m bench.dagster_parallel $${BENCH_DAGSTER_COPIES:-6}
+	$(PY) -m bench.partitions_vs_state
