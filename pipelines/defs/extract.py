@@ -89,7 +89,7 @@ def raw_extraction(
     kept = KeptWork.in_build_dir(warehouse.paths.build_dir)
     # the tables of the documents extracted in this run (the others' are in the runs that extracted them)
     extracted = {d: pdfs[d] for d in stale}
-    images = dg.MetadataValue.md(regions_markdown(extracted, regions, kept=kept, kind="table_images"))
+    images = dg.MetadataValue.md(regions_markdown(extracted, regions, kept=kept, kind="table_images", documents=pdfs))
     for name, metadata in stored.items():
         metadata["extracted_documents"] = dg.MetadataValue.json(stale)
         metadata["documents_recomputed"] = dg.MetadataValue.json(stale)

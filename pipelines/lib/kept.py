@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,16 @@ def document_fingerprints(
     return {d: found.get(d, NO_ROWS) for d in (wanted if wanted is not None else sorted(found))}
 
 
+_SAFE_NAME = re.compile(r"[\w.\-]+")
+
+
+def folder_name(document_id: str) -> str:
+    """The folder of a document's kept work: its id when that is a plain file name, else a hash of it."""
+    if _SAFE_NAME.fullmatch(document_id) and document_id not in (".", ".."):
+        return document_id
+    return "id-" + hashlib.sha256(document_id.encode()).hexdigest()[:24]
+
+
 @dataclass
 class DocumentWork(Generic[T]):
     """A step's output per document, and which documents it recomputed and which it reused."""
@@ -84,7 +95,7 @@ class KeptWork:
         return cls(build_dir / KEPT_DIR_NAME)
 
     def _folder(self, kind: str, document_id: str) -> Path:
-        return self.root / kind / document_id
+        return self.root / kind / folder_name(document_id)
 
     def load(self, kind: str, document_id: str, key: str) -> Any | None:
         """The work kept for this document under exactly this key, or None."""
@@ -111,7 +122,7 @@ class KeptWork:
     def prune(self, kind: str, documents: Iterable[str]) -> None:
         """Drop the kept work of documents that are gone from the raw folder."""
         base = self.root / kind
-        keep = set(documents)
+        keep = {folder_name(d) for d in documents}
         if base.is_dir():
             for folder in base.iterdir():
                 if folder.is_dir() and folder.name not in keep:

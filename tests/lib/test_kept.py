@@ -67,3 +67,15 @@ def test_a_documents_fingerprint_follows_its_rows_only():
     edited = document_fingerprints(con, PLANS, ["a", "b"])
     assert edited["a"] != first["a"] and edited["b"] == first["b"]
     assert set(document_fingerprints(con, PLANS)) == {"a", "b"}  # without a list: every document it holds
+
+
+def test_a_document_id_that_is_no_plain_file_name_keeps_its_work_inside_its_kind(tmp_path):
+    kept = KeptWork(tmp_path / "kept")
+    for odd in ("..", ".", "../../escape", "資料 2005 (改訂)"):
+        kept.save("charts", odd, "k", odd)
+        assert kept.load("charts", odd, "k") == odd
+    inside = tmp_path / "kept" / "charts"
+    assert all(p.resolve().is_relative_to(inside) for p in (tmp_path / "kept").rglob("*.pkl"))
+    assert len(list(inside.iterdir())) == 4
+    kept.prune("charts", ["資料 2005 (改訂)"])
+    assert [kept.load("charts", d, "k") for d in ("..", "資料 2005 (改訂)")] == [None, "資料 2005 (改訂)"]

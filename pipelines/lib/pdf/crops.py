@@ -70,10 +70,12 @@ def regions_markdown(
     resolution: int = DEFAULT_RESOLUTION,
     kept: KeptWork | None = None,
     kind: str = "regions",
+    documents: Iterable[str] | None = None,
 ) -> str:
     """Markdown with one inline image per region, grouped by document, in the order given.
 
-    With ``kept``, a document's images are rendered once for its PDF (sha256) and regions, under ``kind``.
+    With ``kept``, a document's images are rendered once for its PDF (sha256) and regions, under ``kind``, and
+    kept while the document is one of ``documents`` (by default, those of ``paths``).
     """
     parts = []
     version = module_version("pipelines.lib.pdf.crops")
@@ -92,5 +94,5 @@ def regions_markdown(
                 kept.save(kind, document_id, key, found)
         parts.extend(found[0])
     if kept is not None:
-        kept.prune(kind, paths)
+        kept.prune(kind, paths if documents is None else documents)
     return "\n".join(parts) if parts else "_no regions_"
