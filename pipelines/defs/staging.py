@@ -59,15 +59,12 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
         freshness_policy=WEEKLY_FRESHNESS,
         pool=WRITER_POOL,
     )
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
             work = build_by_document(con, st)  # only new or changed documents; the others' rows are kept
             metadata = stored_table_metadata(con, st.spec)
             parameters = parameters_by_document(con, KeptWork.in_build_dir(warehouse.paths.build_dir))
             submit_validations(con, st.spec, st.name, parameters)  # its suite check takes the result
-        context.log.info(
-            f"staging.{st.name}: built {work.recomputed or 'no document'}; kept the rows of {work.reused or 'none'}"
-        )
         return dg.MaterializeResult(metadata={**metadata, **_documents_metadata(work.recomputed, work.reused)})
 
     return _asset

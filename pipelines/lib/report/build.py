@@ -223,6 +223,23 @@ def _visible_text(document: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", without_data))
 
 
+FONT_KIND, PAGE_FONT = "report_font", "(page)"
+"""Kept work: the page's font subset, for the characters it shows (an edition seldom brings new ones)."""
+
+
+def _font_css(chars: list[str], kept: KeptWork | None) -> str:
+    """The @font-face rule of a subset holding exactly these characters, made once per set of characters."""
+    if kept is None:
+        return font_face_css(FONT_FAMILY, chars)
+    fonts = f"fonttools {_version('fonttools')} matplotlib-fontja {_version('matplotlib-fontja')}"
+    key = work_key(module_version("pipelines.lib.report.fonts"), fonts, *chars)
+    found = kept.load(FONT_KIND, PAGE_FONT, key)
+    if found is None:
+        found = (font_face_css(FONT_FAMILY, chars),)
+        kept.save(FONT_KIND, PAGE_FONT, key, found)
+    return found[0]
+
+
 def render_page(
     data: ReportData, drawn: Drawn, raw_dir: Path | None = None, kept: KeptWork | None = None
 ) -> tuple[str, CropWork, dict[str, bytes]]:
@@ -238,7 +255,7 @@ def render_page(
     draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown)
     crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents, kept)
     chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
-    font_css = font_face_css(FONT_FAMILY, chars)
+    font_css = _font_css(chars, kept)
     if missing_glyphs(chars):  # text of a document the font does not cover (≥, rare kanji): the reader's own font
         font_css += FALLBACK_CSS
     sources = ReportSources(data.sources, crops.crops)
