@@ -97,3 +97,4 @@ fuzz: install-dev ## 1,000 seeded mutants of the deck: each extracts or raises a
 bench: install ## benchmarks vs same-run baselines; writes bench/results/latest.md and scale.png
 	$(PY) -m bench.run
 	$(PY) -m bench.dagster_parallel $${BENCH_DAGSTER_COPIES:-6}
+	$(PY) -m bench.partitions_vs_state

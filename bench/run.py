@@ -4,9 +4,13 @@ Each figure is the median of BENCH_RUNS (default 5) runs with min and max. Scale
 1,10,50,200 copies of the deck, page order shuffled per copy) run BENCH_SCALE_RUNS times (default 5) each on
 1 and 2 worker processes, the two alternating so drift on the machine hits both alike.
 
-BENCH_STAGES (default all: extraction,cold,sensor,scale) picks the stages to run; the others keep their last
-figures from bench/results/latest.json, each with the date it was measured. Writes bench/results/latest.json,
-latest.md and scale.png.
+The growth stage (bench/growth.py) times adding one document to warehouses of 1, 2, 4, 8 and 16 documents
+(BENCH_GROWTH_SIZES), BENCH_GROWTH_RUNS times each (default 3), with the cold and no-change refreshes of one
+deck, against the floor measured between those runs; it prints the table with each run's peak memory.
+
+BENCH_STAGES (default all: extraction,cold,sensor,scale,growth) picks the stages to run; the others keep their
+last figures from bench/results/latest.json, each with the date it was measured. Writes
+bench/results/latest.json, latest.md and scale.png.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ RESULTS = PROJECT_ROOT / "bench" / "results"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,50,200").split(",")]
 SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
-STAGES = ("extraction", "cold", "sensor", "scale")
+GROWTH_RUNS = int(os.environ.get("BENCH_GROWTH_RUNS", "3"))
+STAGES = ("extraction", "cold", "sensor", "scale", "growth")
 
 
 def stats(samples: list[float]) -> dict[str, float]:
@@ -297,11 +302,19 @@ def extraction() -> dict[str, dict[str, float]]:
     return {name: stats(s) for name, s in samples.items()}
 
 
+def growth() -> dict[str, object]:
+    """Adding one document to warehouses of N documents (bench/growth.py), beside the pdfplumber floor."""
+    from bench.growth import growth as measure_growth
+
+    return measure_growth(pdfplumber_floor)
+
+
 MEASURE: dict[str, Callable[[], object]] = {
     "extraction": extraction,
     "cold": cold_refresh,
     "sensor": sensor_tick,
     "scale": scale,
+    "growth": growth,
 }
 
 
@@ -318,7 +331,7 @@ def measure(stages: list[str], previous: dict[str, dict[str, object]]) -> dict[s
         results[stage] = {
             "measured_at": now,
             "machine": machine(),
-            "runs": SCALE_RUNS if stage == "scale" else RUNS,
+            "runs": SCALE_RUNS if stage == "scale" else GROWTH_RUNS if stage == "growth" else RUNS,
             "data": data,
         }
     return results
@@ -388,6 +401,8 @@ def render(results: dict[str, dict[str, object]]) -> str:
         lines += _sensor_md(results["sensor"])
     if "scale" in results:
         lines += _scale_md(results["scale"])
+    if "growth" in results:
+        lines += _growth_md(results["growth"])
     return "\n".join(lines)
 
 
@@ -406,9 +421,36 @@ GOALS = (
 )
 
 
+GROWTH_GOALS = (
+    # (label, numerator, denominator, limit): numerator and denominator are growth figures (the floor, cold,
+    # no_change, or add_<N>: adding one document to a warehouse of N)
+    ("adding one document to 1 / pdfplumber floor (growth)", "add_1", "floor", 4.0),
+    ("adding the 17th document / adding the 2nd (growth)", "add_16", "add_1", 1.25),
+    ("cold refresh of the deck / pdfplumber floor (growth)", "cold", "floor", 14.0),
+    ("no-change refresh / pdfplumber floor (growth)", "no_change", "floor", 1.0),
+)
+
+
+def growth_figure(data: dict[str, object], name: str) -> float | None:
+    """A growth median by name: floor, cold, no_change or add_<N>; None if not measured."""
+    if name == "floor":
+        return data["floor"]["median"]  # type: ignore[index]
+    if name in ("cold", "no_change"):
+        return data[name]["seconds"]["median"]  # type: ignore[index]
+    n = int(name.removeprefix("add_"))
+    found = [r for r in data["add"] if r["documents"] == n]  # type: ignore[index, union-attr]
+    return found[0]["seconds"]["median"] if found else None
+
+
 def goal_rows(results: dict[str, dict[str, object]]) -> list[tuple[str, float, float, str, bool]]:
     """(goal, measured, limit, unit, met) for every goal whose stages have results."""
     rows = []
+    if "growth" in results:
+        data = results["growth"]["data"]
+        for label, top, bottom, limit in GROWTH_GOALS:
+            num, den = growth_figure(data, top), growth_figure(data, bottom)  # type: ignore[arg-type]
+            if num is not None and den:
+                rows.append((label, num / den, limit, "x", num / den <= limit))
     for label, (stage, key), denominator, limit, unit in GOALS:
         if stage not in results:
             continue
@@ -598,6 +640,43 @@ def _scale_verdicts(rows: list[dict[str, object]]) -> list[str]:
             f"**{'flat' if growth <= 0.10 else 'NOT flat'}** (≤ +10%)."
         )
     return out
+
+
+def _growth_md(result: dict[str, object]) -> list[str]:
+    data = result["data"]
+    floor = data["floor"]["median"]  # type: ignore[index]
+    lines = _section(
+        "Growth: adding one document to a warehouse of N documents (`make run`-equivalent refresh)",
+        result,
+        [
+            "refresh",
+            "documents before",
+            "median s",
+            "min s",
+            "max s",
+            "x floor",
+            "CPU s",
+            "peak RSS MB",
+            "peak tree MB",
+        ],
+    )
+    rows = [("cold (one deck, empty warehouse)", 0, data["cold"]), ("no change", 1, data["no_change"])]  # type: ignore[index]
+    rows += [(f"add document {r['documents'] + 1}", r["documents"], r) for r in data["add"]]  # type: ignore[index, union-attr]
+    for label, n, r in rows:
+        s = r["seconds"]
+        lines.append(
+            f"| {label} | {n} | {fmt(s)} | {s['median'] / floor:.2f}x | {r['cpu']['median']:.1f} | "
+            f"{r['peak_rss_mb']:.0f} | {r['peak_tree_mb']:.0f} |"
+        )
+    return [
+        *lines,
+        "",
+        f"pdfplumber floor: median {floor:.3f} s (n={data['floor']['n']}), measured between the runs above. Each "  # type: ignore[index]
+        "add run starts from a copy of the N-document warehouse and its Dagster instance and drops one more edition "
+        "(the deck with another amount on page 11) into the raw folder; peak RSS is the refresh process's, peak "
+        "tree the sum over it, the GX fork server and its workers.",
+        "",
+    ]
 
 
 if __name__ == "__main__":

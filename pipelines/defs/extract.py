@@ -1,29 +1,30 @@
 """The raw layer: every recognised table and numeric passage, as cells and text blocks with provenance."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
-from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
+from pipelines.defs.metadata import definition_metadata, findings_result, stored_table_metadata
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.code_versions import raw_version
 from pipelines.lib.editions import (
     extracted_versions,
     extractor_version,
-    merge_frames,
+    has_raw_layer,
     record_extractions,
     stale_documents,
-    stored_frames,
+    store_extractions,
+    table_regions,
 )
-from pipelines.lib.pdf.crops import Region, regions_markdown
+from pipelines.lib.kept import KeptWork
+from pipelines.lib.pdf.crops import regions_markdown
 from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
 from pipelines.lib.schema import table
-from pipelines.lib.staging.layouts import tables_missing_columns, unmapped_columns
-from pipelines.lib.staging.new_content import documents_of_other_kinds, unrecognised_tables
-from pipelines.lib.staging.raw_layer import RawLayer, raw_layer_from_duckdb
+from pipelines.lib.staging.document_checks import RAW_TABLE_CHECKS, all_findings, document_findings
+from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.extract import extract_document
-from pipelines.lib.warehouse.build import write_table
 
 RAW_OUTPUTS = {
     "tables": "Every recognised table: family, page, title and bbox.",
@@ -63,8 +64,7 @@ def raw_extraction(
     current = {d: sha256_file(p) for d, p in pdfs.items()}
     version = extractor_version()
     with warehouse.working() as con:
-        previous = stored_frames(con, RAW_OUTPUTS)
-        stale = stale_documents(current, extracted_versions(con), version, have_rows=previous is not None)
+        stale = stale_documents(current, extracted_versions(con), version, have_rows=has_raw_layer(con, RAW_OUTPUTS))
     context.log.info(
         f"extracting {len(stale)} of {len(current)} document(s): {', '.join(stale) or 'none'}; "
         f"unchanged since their last extraction: {', '.join(sorted(set(current) - set(stale))) or 'none'}"
@@ -82,24 +82,37 @@ def raw_extraction(
     fresh = RawLayer.from_extractions(extractions)
     keep = set(current) - set(stale)
     with warehouse.working() as con:
-        frames = {
-            name: merge_frames(previous[name] if previous else None, getattr(fresh, name), keep) for name in RAW_OUTPUTS
-        }
-        for name, df in frames.items():
-            write_table(con, table(f"raw.{name}"), df)
+        store_extractions(con, fresh, keep, RAW_OUTPUTS)  # the others' rows stay as they are
         record_extractions(con, current, version)
-    regions = [
-        Region(r.document_id, r.table_id, int(r.page), (r.x0, r.top, r.x1, r.bottom))
-        for r in frames["tables"].sort_values(["document_id", "page", "table_id"]).itertuples()
-    ]
-    images = dg.MetadataValue.md(regions_markdown(pdfs, regions))
-    for name, df in frames.items():
-        spec = table(f"raw.{name}")
-        metadata = table_metadata(spec, df)
+        regions = table_regions(con)
+        stored = {name: stored_table_metadata(con, table(f"raw.{name}")) for name in RAW_OUTPUTS}
+    kept = KeptWork.in_build_dir(warehouse.paths.build_dir)
+    # the tables of the documents extracted in this run (the others' are in the runs that extracted them)
+    extracted = {d: pdfs[d] for d in stale}
+    images = dg.MetadataValue.md(regions_markdown(extracted, regions, kept=kept, kind="table_images", documents=pdfs))
+    for name, metadata in stored.items():
         metadata["extracted_documents"] = dg.MetadataValue.json(stale)
+        metadata["documents_recomputed"] = dg.MetadataValue.json(stale)
+        metadata["documents_reused"] = dg.MetadataValue.json(sorted(keep))
         if name in WITH_TABLE_IMAGES:
             metadata["table_images"] = images
         yield dg.MaterializeResult(asset_key=["raw", name], metadata=metadata)
+
+
+def _raw_tables_result(
+    name: str, warehouse: Warehouse, describe: Callable[[dict[str, Any]], str]
+) -> dg.AssetCheckResult:
+    """A WARN check of raw/tables over every document, each document's findings kept until its rows change."""
+    with warehouse.working() as con:
+        work = document_findings(con, RAW_TABLE_CHECKS[name], KeptWork.in_build_dir(warehouse.paths.build_dir))
+    found = all_findings(work)
+    return findings_result(
+        found,
+        [describe(f) for f in found],
+        warn=True,
+        documents_recomputed=dg.MetadataValue.json(work.recomputed),
+        documents_reused=dg.MetadataValue.json(work.reused),
+    )
 
 
 @dg.asset_check(
@@ -111,11 +124,7 @@ def raw_extraction(
 )
 def has_no_unrecognised_tables(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists the tables no family claims, with page and header; they stay in raw.tables as 'unrecognised'."""
-    with warehouse.working() as con:
-        found = unrecognised_tables(
-            con.execute("SELECT * FROM raw.tables").df(), con.execute("SELECT * FROM raw.table_cells").df()
-        )
-    return findings_result(found, [f"{t['where']}: header {t['header']}" for t in found], warn=True)
+    return _raw_tables_result("has_no_unrecognised_tables", warehouse, lambda t: f"{t['where']}: header {t['header']}")
 
 
 @dg.asset_check(
@@ -127,15 +136,20 @@ def has_no_unrecognised_tables(warehouse: Warehouse) -> dg.AssetCheckResult:
 )
 def documents_are_known_decks(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists documents no family recognises: their tables, text and numbers are kept (staging.quantities)."""
-    with warehouse.working() as con:
-        raw = raw_layer_from_duckdb(con, ("documents", "tables", "text_blocks"))
-    found = documents_of_other_kinds(raw.documents, raw.tables, raw.text_blocks)
-    lines = [
-        f"{f['where']}: no known table or passage ({f['pages']} pages); a document of another kind: its tables "
-        "and text are in the raw layer, its numbers in staging.quantities"
-        for f in found
-    ]
-    return findings_result(found, lines, warn=True)
+    return _raw_tables_result(
+        "documents_are_known_decks",
+        warehouse,
+        lambda f: (
+            f"{f['where']}: no known table or passage ({f['pages']} pages); a document of another kind: its tables "
+            "and text are in the raw layer, its numbers in staging.quantities"
+        ),
+    )
+
+
+def _unmapped_line(f: dict[str, Any]) -> str:
+    return f"{f['where']}, {'row' if 'row' in f else 'column'} {f.get('row', f.get('column'))}: " + (
+        f"header {f['header']!r} names no field of {f['family']}" if f["header"] else f"no header; {f['read']}"
+    )
 
 
 @dg.asset_check(
@@ -148,14 +162,15 @@ def documents_are_known_decks(warehouse: Warehouse) -> dg.AssetCheckResult:
 def has_no_unmapped_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists the columns no field names (a printed 対前年度比, a count beside a share): kept in the raw layer and
     staging.quantities with their header as column_label, never parsed into a field."""
-    with warehouse.working() as con:
-        found = unmapped_columns(raw_layer_from_duckdb(con, ("tables", "table_cells")))
-    lines = [
-        f"{f['where']}, {'row' if 'row' in f else 'column'} {f.get('row', f.get('column'))}: "
-        + (f"header {f['header']!r} names no field of {f['family']}" if f["header"] else f"no header; {f['read']}")
-        for f in found
-    ]
-    return findings_result(found, lines, warn=True)
+    return _raw_tables_result("has_no_unmapped_columns", warehouse, _unmapped_line)
+
+
+def _missing_columns_line(f: dict[str, Any]) -> str:
+    return (
+        f"{f['where']}: looks like {f['family']} but has no column for "
+        + ", ".join(f"{name} ({' / '.join(w)})" for name, w in f["missing"].items())
+        + f"; kept as unrecognised, its numbers in staging.quantities (header {f['header']})"
+    )
 
 
 @dg.asset_check(
@@ -167,12 +182,4 @@ def has_no_unmapped_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
 )
 def claimed_tables_have_their_required_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists tables kept as unrecognised because their header lacks a column their family cannot do without."""
-    with warehouse.working() as con:
-        found = tables_missing_columns(raw_layer_from_duckdb(con, ("tables", "table_cells")))
-    lines = [
-        f"{f['where']}: looks like {f['family']} but has no column for "
-        + ", ".join(f"{name} ({' / '.join(w)})" for name, w in f["missing"].items())
-        + f"; kept as unrecognised, its numbers in staging.quantities (header {f['header']})"
-        for f in found
-    ]
-    return findings_result(found, lines, warn=True)
+    return _raw_tables_result("claimed_tables_have_their_required_columns", warehouse, _missing_columns_line)

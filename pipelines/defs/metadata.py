@@ -3,9 +3,11 @@
 from typing import Any
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
 from pipelines.lib.schema import Table
+from pipelines.lib.warehouse.build import count_where, table_head
 
 PREVIEW_ROWS = 5
 
@@ -43,6 +45,16 @@ def table_metadata(spec: Table, df: pd.DataFrame) -> dict[str, Any]:
     }
     if "claimed_by" in df.columns:
         metadata[HELD_BY_CURATED] = int(df["claimed_by"].notna().sum())
+    return metadata
+
+
+def stored_table_metadata(con: duckdb.DuckDBPyConnection, spec: Table) -> dict[str, Any]:
+    """table_metadata of a table as stored, read without loading it whole (its count and first rows)."""
+    count, head = table_head(con, spec, PREVIEW_ROWS)
+    metadata = table_metadata(spec, head)
+    metadata["dagster/row_count"] = count
+    if "claimed_by" in spec.column_names:
+        metadata[HELD_BY_CURATED] = count_where(con, spec, "claimed_by IS NOT NULL")
     return metadata
 
 

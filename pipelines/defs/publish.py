@@ -10,10 +10,11 @@ from pipelines.defs.resources import Warehouse
 from pipelines.lib import background
 from pipelines.lib.code_versions import data_docs_version, publish_version
 from pipelines.lib.errors import PublishError
+from pipelines.lib.kept import KeptWork
 from pipelines.lib.marts import MARTS
 from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.schema import BY_NAME
-from pipelines.lib.staging.completeness import missing_in_warehouse
+from pipelines.lib.staging.document_checks import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.validation import published_docs
 from pipelines.lib.validation.declared_types import type_mismatches
@@ -43,7 +44,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     paths = warehouse.paths
     with warehouse.working() as con:
         documents = con.execute("SELECT document_id, file_name, sha256 FROM raw.documents ORDER BY 1").df()
-        missing = missing_in_warehouse(con)
+        missing = missing_in_warehouse(con, KeptWork.in_build_dir(paths.build_dir))
     if missing:  # the completeness rule guards the publish too, whatever subset of checks ran
         raise PublishError(
             "not publishing; raw records no staging row accounts for: " + "; ".join(m.describe() for m in missing)
@@ -60,7 +61,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     )
     result = publish(paths, [st.spec for st in STAGING], EXPORTED, run)
     context.log.info(f"published {result['published']}")
-    if background.start_task(published_docs.TASK, published_docs.published_data_docs, paths):
+    if background.start_task(published_docs.task_key(context.run_id), published_docs.published_data_docs, paths):
         context.log.debug("the Data Docs render in the background worker while the report is drawn")
     return dg.MaterializeResult(
         metadata={
@@ -94,15 +95,19 @@ def published_columns_match_the_registry(warehouse: Warehouse) -> dg.AssetCheckR
     code_version=data_docs_version(),
     freshness_policy=WEEKLY_FRESHNESS,
 )
-def data_docs(warehouse: Warehouse) -> dg.MaterializeResult:
+def data_docs(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either changes."""
-    docs = background.task_result(published_docs.TASK, published_docs.published_data_docs, warehouse.paths)
+    docs = background.task_result(
+        published_docs.task_key(context.run_id), published_docs.published_data_docs, warehouse.paths
+    )
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(docs.index)),
             "suites": len(STAGING),
             "rebuilt": docs.rebuilt,
             "results_rendered_from_checks": docs.reused,
+            "documents_recomputed": dg.MetadataValue.json(list(docs.documents_rendered)),
+            "documents_reused": dg.MetadataValue.json(list(docs.documents_kept)),
             "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
         }
     )

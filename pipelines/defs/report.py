@@ -1,6 +1,7 @@
 """The published report: the marts as charts and tables in warehouse/report/index.html."""
 
 import base64
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import dagster as dg
@@ -10,6 +11,7 @@ from pipelines.defs.publish import published_warehouse
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib import background
 from pipelines.lib.code_versions import report_version
+from pipelines.lib.kept import KeptWork
 
 if TYPE_CHECKING:
     from pipelines.lib.report.build import Drawn
@@ -37,11 +39,17 @@ def published_report(
     # matplotlib loads when a report is drawn, not with the definitions
     from pipelines.lib.report.build import build_report, render_charts
 
-    def draw_in_worker(data: "ReportData") -> "Drawn":  # while this process crops the PDF for the sources
-        return background.deferred(render_charts, data)
+    def draw_in_worker(data: "ReportData", documents: "Sequence[str] | None") -> "Drawn":
+        return background.deferred(render_charts, data, documents)  # while this process crops the PDF
 
-    result = build_report(warehouse.paths, run_id=context.run_id, raw_dir=settings.raw_path(), draw=draw_in_worker)
-    context.log.info(f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}")
+    paths = warehouse.paths
+    kept = KeptWork.in_build_dir(paths.build_dir)
+    result = build_report(paths, run_id=context.run_id, raw_dir=settings.raw_path(), draw=draw_in_worker, kept=kept)
+    context.log.info(
+        f"wrote {result.path} ({result.size} bytes), citing run {result.run_id}; charts drawn for "
+        f"{result.charts_drawn or 'no document'} (kept: {result.charts_kept or 'none'}), crops rendered for "
+        f"{result.crops_rendered or 'no document'} (kept: {result.crops_kept or 'none'})"
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
@@ -50,6 +58,11 @@ def published_report(
             "cited_run_id": result.run_id,
             "source_crops": result.source_crops,
             "marts": dg.MetadataValue.json(list(result.marts)),
-            **{f"chart_{name}": _image_md(name, png) for name, png in result.charts_png.items()},
+            "documents_recomputed": dg.MetadataValue.json(result.documents_recomputed),
+            "documents_reused": dg.MetadataValue.json(result.documents_reused),
+            "charts_drawn_for": dg.MetadataValue.json(result.charts_drawn),
+            "crops_rendered_for": dg.MetadataValue.json(result.crops_rendered),
+            # the charts this run drew (a document's charts are drawn once: see the run that drew them)
+            **{f"chart_{name}": _image_md(name, result.charts_png[name]) for name in result.charts_drawn_ids},
         }
     )

@@ -9,8 +9,10 @@ from pipelines.defs.metadata import definition_metadata, table_metadata
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib import background
 from pipelines.lib.code_versions import sources_version
+from pipelines.lib.editions import inspected_documents
+from pipelines.lib.kept import KeptWork
 from pipelines.lib.pdf.crops import Region, regions_markdown
-from pipelines.lib.pdf.document import inspect_document, list_source_pdfs
+from pipelines.lib.pdf.document import list_source_pdfs
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
 from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import documents_frame
@@ -44,7 +46,9 @@ def source_documents(
     pdfs = list_source_pdfs(settings.raw_path())
     if not pdfs:
         raise dg.Failure(f"no *.pdf in {settings.raw_path()} (PIPELINES_RAW_DIR)")
-    docs = [inspect_document(p, max_pages=settings.max_pages) for p in pdfs]
+    kept = KeptWork.in_build_dir(warehouse.paths.build_dir)
+    inspected = inspected_documents(pdfs, settings.max_pages, kept)
+    docs = [inspected.results[p.stem] for p in pdfs]  # in the raw folder's order
     df = documents_frame(docs)
     with warehouse.working() as con:
         write_table(con, SPEC, df)
@@ -53,7 +57,11 @@ def source_documents(
     first_pages = [Region(d.document_id, "first page", 1, (0.0, 0.0, 1e6, 1e6)) for d in docs]
     metadata = table_metadata(SPEC, df)
     metadata["remote_sources"] = dg.MetadataValue.json([f.__dict__ for f in fetched])
+    metadata["documents_recomputed"] = dg.MetadataValue.json(inspected.recomputed)
+    metadata["documents_reused"] = dg.MetadataValue.json(inspected.reused)
     metadata["first_pages"] = dg.MetadataValue.md(
-        regions_markdown({d.document_id: d.path for d in docs}, first_pages, resolution=36)
+        regions_markdown(
+            {d.document_id: d.path for d in docs}, first_pages, resolution=36, kept=kept, kind="first_pages"
+        )
     )
     return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))

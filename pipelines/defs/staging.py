@@ -12,26 +12,39 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
-from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
+from pipelines.defs.metadata import definition_metadata, findings_result, stored_table_metadata
 from pipelines.defs.resources import Warehouse
 from pipelines.lib.code_versions import staging_version
-from pipelines.lib.editions import submit_validations, validate_by_document
-from pipelines.lib.schema import table
-from pipelines.lib.staging.completeness import missing_records
-from pipelines.lib.staging.new_content import unclassified_rows, untyped_quantities
-from pipelines.lib.staging.number_coverage import unread_numbers
-from pipelines.lib.staging.printed_changes import printed_change_disagreements
-from pipelines.lib.staging.provenance import unresolved_rows
-from pipelines.lib.staging.quantities import SKIPPED_ROLES
-from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
+from pipelines.lib.editions import parameters_by_document, submit_validations, validate_by_document
+from pipelines.lib.kept import KeptWork
+from pipelines.lib.staging.by_document import build_by_document
+from pipelines.lib.staging.completeness import MissingRecord
+from pipelines.lib.staging.document_checks import (
+    DocumentCheck,
+    all_findings,
+    completeness,
+    coverage,
+    document_findings,
+    printed_changes,
+    provenance,
+    unclassified,
+    untyped,
+)
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation.validation_results import ValidationResults
-from pipelines.lib.warehouse.build import read_table, write_table
 from pipelines.lib.warehouse.ledger import record_validation
 
 
+def _documents_metadata(recomputed: list[str], reused: list[str]) -> dict[str, Any]:
+    """Which documents a step worked on and which it took as kept (their inputs and its code unchanged)."""
+    return {
+        "documents_recomputed": dg.MetadataValue.json(recomputed),
+        "documents_reused": dg.MetadataValue.json(reused),
+    }
+
+
 def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
-    """The asset that builds one staging table from the raw layer."""
+    """The asset that builds one staging table from the raw layer, document by document."""
 
     @dg.asset(
         name=st.name,
@@ -48,12 +61,11 @@ def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.working() as con:
-            raw = raw_layer_from_duckdb(con, st.raw_inputs)  # only what it declares it reads
-            df = st.build(raw, {n: read_table(con, table(f"staging.{n}")) for n in st.staging_inputs})
-            write_table(con, st.spec, df)
-            stored = read_table(con, st.spec)
-            submit_validations(con, st.spec, st.name, stored)  # its suite check takes the result
-        return dg.MaterializeResult(metadata=table_metadata(st.spec, stored))
+            work = build_by_document(con, st)  # only new or changed documents; the others' rows are kept
+            metadata = stored_table_metadata(con, st.spec)
+            parameters = parameters_by_document(con, KeptWork.in_build_dir(warehouse.paths.build_dir))
+            submit_validations(con, st.spec, st.name, parameters)  # its suite check takes the result
+        return dg.MaterializeResult(metadata={**metadata, **_documents_metadata(work.recomputed, work.reused)})
 
     return _asset
 
@@ -69,10 +81,10 @@ def _suite_result(
     st: StagingTable, context: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """The registry's rules and the suite file on each document's rows (the GX worker's result, or run here)."""
-    df = read_table(con, st.spec)
     run_id = context.op_execution_context.run_id
     results = ValidationResults.in_build_dir(build_dir)
-    outcome = validate_by_document(con, st.spec, st.name, df, run_id=run_id, results=results)
+    parameters = parameters_by_document(con, KeptWork.in_build_dir(build_dir))
+    outcome = validate_by_document(con, st.spec, st.name, parameters, run_id=run_id, results=results)
     failures = outcome.failures()
     record_validation(con, st.spec, st.name, outcome.success, outcome.expectations, json.dumps(failures, default=str))
     reused = [r.__dict__ for r in outcome.reused]
@@ -97,62 +109,87 @@ def _suite_result(
     )
 
 
+def _document_result(
+    check: DocumentCheck,
+    describe: Callable[[dict[str, Any]], str] | Callable[[str], str],
+    con: duckdb.DuckDBPyConnection,
+    build_dir: Path,
+    *,
+    warn: bool,
+    **metadata: Any,
+) -> dg.AssetCheckResult:
+    """A per-document check's result: every document's findings (kept ones reused), one line each."""
+    work = document_findings(con, check, KeptWork.in_build_dir(build_dir))
+    found = all_findings(work)
+    extra = _documents_metadata(work.recomputed, work.reused)
+    return findings_result(found, [describe(f) for f in found], warn=warn, **metadata, **extra)
+
+
 def _completeness_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Every data record of the families this table covers is in it."""
-    raw = raw_layer_from_duckdb(con)
-    missing = missing_records(raw.tables, raw.table_cells, read_table(con, st.spec), st.covers)
     families = ", ".join(c.family for c in st.covers)
-    return findings_result([m.__dict__ for m in missing], [m.describe() for m in missing], families=families)
+    return _document_result(
+        completeness(st), lambda m: MissingRecord(**m).describe(), con, build_dir, warn=False, families=families
+    )
 
 
 def _provenance_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Every row's raw_text is in the raw cell or text block its address names."""
-    documents = [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
-    bad = [line for d in documents for line in unresolved_rows(con, st.spec, d)]
-    return findings_result(bad, bad)
+    return _document_result(provenance(st), str, con, build_dir, warn=False)
 
 
 def _unclassified_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Rows no rule could name (kept as unclassified…, waiting for a rule)."""
     column = st.classified_by
     assert column is not None
-    found: list[dict[str, Any]] = unclassified_rows(read_table(con, st.spec), column)
-    lines = [f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip() for f in found]
-    return findings_result(found, lines, warn=True)
+    return _document_result(
+        unclassified(st),
+        lambda f: f"{f['where']}: {f[column]} {f.get('raw_text', '')}".rstrip(),
+        con,
+        build_dir,
+        warn=True,
+    )
 
 
 def _untyped_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Numbers nothing could type (kept with unit 'number', waiting for a unit rule or a header)."""
-    assert st.untyped_unit is not None
-    found = untyped_quantities(read_table(con, st.spec), st.untyped_unit)
-    lines = [f"{f['where']}: {f['raw_text']}" + (f" ({f['context']})" if "context" in f else "") for f in found]
-    return findings_result(found, lines, warn=True)
+    return _document_result(
+        untyped(st),
+        lambda f: f"{f['where']}: {f['raw_text']}" + (f" ({f['context']})" if "context" in f else ""),
+        con,
+        build_dir,
+        warn=True,
+    )
 
 
 def _coverage_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Cells and text blocks whose number-with-unit (a plain regex) has no quantity at their address."""
-    raw = raw_layer_from_duckdb(con, ("table_cells", "text_blocks"))
-    found = unread_numbers(raw.table_cells, raw.text_blocks, read_table(con, st.spec), skipped_roles=SKIPPED_ROLES)
-    return findings_result(found, [f"{f['where']}: {f['number']} in {f['text']!r}" for f in found], warn=True)
+    return _document_result(
+        coverage(st), lambda f: f"{f['where']}: {f['number']} in {f['text']!r}", con, build_dir, warn=True
+    )
 
 
 def _printed_changes_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, __: Path
+    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Printed changes (対前年度比, 増減) of the budget tables that their two fiscal years' amounts do not give."""
-    found = printed_change_disagreements(read_table(con, table("staging.budget_items")), read_table(con, st.spec))
-    lines = [f"{f['where']} ({f['program']}): printed {f['printed']}, computed {f['computed']}" for f in found]
-    return findings_result(found, lines, warn=True)
+    return _document_result(
+        printed_changes(st),
+        lambda f: f"{f['where']} ({f['program']}): printed {f['printed']}, computed {f['computed']}",
+        con,
+        build_dir,
+        warn=True,
+    )
 
 
 def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:

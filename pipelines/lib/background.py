@@ -139,18 +139,21 @@ def deferred(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     return lambda: task_result(key, fn, *args)
 
 
-def submit(suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any]) -> bool:
-    """Validate these rows in the worker, if one runs; True when submitted."""
-    key = "validate " + batch_fingerprint(rows, suite_dict, parameters)
-    return start_task(key, _validate, suite, rows, parameters, suite_dict)
+def submit(
+    suite: str, rows: pd.DataFrame, parameters: dict[str, Any], suite_dict: dict[str, Any], key: str | None = None
+) -> bool:
+    """Validate these rows in the worker, if one runs; True when submitted. ``key`` names the batch (by default
+    the fingerprint of the rows, suite and parameters); :func:`validate` takes the result by the same key."""
+    task = "validate " + (key or batch_fingerprint(rows, suite_dict, parameters))
+    return start_task(task, _validate, suite, rows, parameters, suite_dict)
 
 
 def validate(
-    suite: str, rows: pd.DataFrame, *, parameters: dict[str, Any], suite_dict: dict[str, Any]
+    suite: str, rows: pd.DataFrame, *, parameters: dict[str, Any], suite_dict: dict[str, Any], key: str | None = None
 ) -> ValidationSummary:
     """validate_frame's result for these rows: the worker's when it validated them, else computed here."""
-    key = "validate " + batch_fingerprint(rows, suite_dict, parameters)
-    return task_result(key, _validate, suite, rows, parameters, suite_dict)
+    task = "validate " + (key or batch_fingerprint(rows, suite_dict, parameters))
+    return task_result(task, _validate, suite, rows, parameters, suite_dict)
 
 
 def _validate(

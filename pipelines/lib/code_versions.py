@@ -8,59 +8,12 @@ the assets it affects.
 
 from __future__ import annotations
 
-import ast
-from functools import cache
-from pathlib import Path
-
 from pipelines.lib.editions import extractor_version
-from pipelines.lib.fingerprint import code_fingerprint
+from pipelines.lib.fingerprint import LIB, code_fingerprint, module_files
 from pipelines.lib.marts import Mart
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import Table
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation.suites import load_suite, suite_fingerprint
-
-LIB = "pipelines.lib"
-
-
-def _source(module: str) -> Path | None:
-    base = PROJECT_ROOT / Path(*module.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-@cache
-def _imports(module: str, path: Path) -> tuple[str, ...]:
-    """The modules (and names that may be submodules) a file imports, absolute (each file parsed once)."""
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parent = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
-                base = f"{parent}.{node.module}" if node.module else parent
-            else:
-                base = node.module or ""
-            found += [base, *(f"{base}.{a.name}" for a in node.names)]
-    return tuple(m for m in found if m == LIB or m.startswith(LIB + "."))
-
-
-def module_files(*modules: str) -> list[str]:
-    """Project-relative source files of the modules and of every pipelines.lib module they import, transitively."""
-    seen: dict[str, Path] = {}
-    todo = list(modules)
-    while todo:
-        module = todo.pop()
-        path = _source(module)
-        if module in seen or path is None:
-            continue
-        seen[module] = path
-        todo += _imports(module, path)
-    return sorted({p.relative_to(PROJECT_ROOT).as_posix() for p in seen.values()})
 
 
 def _entry(spec: Table) -> str:
@@ -85,6 +38,12 @@ def staging_version(st: StagingTable) -> str:
     return code_fingerprint(*files, extra=[_entry(st.spec), suite_fingerprint(load_suite(st.name))])
 
 
+def builder_version(st: StagingTable) -> str:
+    """What builds one document's rows of a staging table: its builder's code and its registry entries."""
+    files = module_files(f"{LIB}.staging.{st.name}", f"{LIB}.staging.by_document")
+    return code_fingerprint(*files, extra=[_entry(st.spec), repr(st)])
+
+
 def mart_version(mart: Mart) -> str:
     """A mart: its SQL with the generated blocks filled in, and its registry entry."""
     return code_fingerprint(extra=[mart.sql(), _entry(mart.spec)])
@@ -98,7 +57,7 @@ def publish_version() -> str:
 def data_docs_version() -> str:
     """The Data Docs: rendering the checks' results (or validating), the vendored assets, every staging suite."""
     suites = [suite_fingerprint(load_suite(st.name)) for st in STAGING]
-    return code_fingerprint(*module_files(f"{LIB}.published_docs", f"{LIB}.background"), extra=suites)
+    return code_fingerprint(*module_files(f"{LIB}.validation.published_docs", f"{LIB}.background"), extra=suites)
 
 
 def report_version() -> str:

@@ -1,16 +1,18 @@
 """Several documents (editions) in one warehouse: extract and validate only what changed.
 
 Each PDF in the raw folder is its own document (`document_id` = file stem). Instead of Dagster dynamic
-partitions, the assets stay unpartitioned and keep per-document state in the working database:
+partitions, the assets stay unpartitioned and keep per-document state in the working database (and the
+per-document work of :mod:`pipelines.lib.kept` beside it):
 
 * `meta.extractions` records, per document, the sha256 of the file its raw rows came from and the
   extractor's code version. The raw extraction re-extracts only documents whose sha256 (or the
   extractor) changed, keeps the stored rows of the others, and drops documents that left the folder.
+* `meta.document_builds` (:mod:`pipelines.lib.staging.by_document`) does the same for each staging table.
 * `meta.document_validations` records, per staging table and document, the fingerprint (rows, suite and
   the document's suite parameters) that last passed, how many expectations it ran and in which run. A
-  suite check validates each document's rows on their own, with that document's parameters (its page
-  count and own year), and reuses the verdict of documents whose fingerprint is unchanged since they
-  passed, saying which run's result it reuses.
+  suite check validates each document's rows on their own, read on their own, with that document's
+  parameters (its page count and own year, kept per document), and reuses the verdict of documents whose
+  fingerprint is unchanged since they passed, saying which run's result it reuses.
 
 Editions of the same deck are paired by `marts.edition_changes` (see pipelines/sql/marts/edition_changes.sql).
 """
@@ -18,19 +20,24 @@ Editions of the same deck are paired by `marts.edition_changes` (see pipelines/s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipelines.lib import background
-from pipelines.lib.fingerprint import code_fingerprint
+from pipelines.lib.fingerprint import code_fingerprint, module_version, sha256_file
+from pipelines.lib.kept import NO_ROWS, DocumentWork, KeptWork, document_fingerprints, work_key
+from pipelines.lib.pdf.crops import Region
+from pipelines.lib.pdf.document import SourceDocument, inspect_document
 from pipelines.lib.schema import Table, table
+from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.validation.suites import document_parameters, load_suite, loosest
-from pipelines.lib.validation.validate import ValidationSummary, batch_fingerprint, document_groups
+from pipelines.lib.validation.validate import ValidationSummary, batch_key
 from pipelines.lib.validation.validation_results import ValidationResults
-from pipelines.lib.warehouse.build import has_table, write_table
+from pipelines.lib.warehouse.build import has_table, read_table, replace_documents, write_table
 from pipelines.lib.warehouse.ledger import read_ledger
 
 EXTRACTIONS = table("meta.extractions")
@@ -43,12 +50,25 @@ def extractor_version() -> str:
     return code_fingerprint(*EXTRACTOR_SOURCES)
 
 
-def stored_frames(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, pd.DataFrame] | None:
-    """raw.<name> frames as stored in the working database, or None if any is missing."""
-    specs = [table(f"raw.{n}") for n in names]
-    if not all(has_table(con, s) for s in specs):
-        return None
-    return {s.name: con.execute(f"SELECT * FROM {s.qualified}").df() for s in specs}
+INSPECTED_KIND = "documents"
+"""Kept work: a source PDF's identity (sha256, page count), read once per file content and page limit."""
+
+
+def inspected_documents(pdfs: list[Path], max_pages: int, kept: KeptWork | None = None) -> DocumentWork[SourceDocument]:
+    """Each PDF of the raw folder identified (sha256, page count), opened only when its bytes are new; a file
+    that is not a readable PDF raises SourceDocumentError."""
+    version = module_version("pipelines.lib.pdf.document")
+    keys = {p.stem: work_key(version, str(max_pages), sha256_file(p)) for p in pdfs}
+    by_id = {p.stem: p for p in pdfs}
+
+    def inspect(documents: list[str]) -> dict[str, SourceDocument]:
+        return {d: inspect_document(by_id[d], max_pages=max_pages) for d in documents}
+
+    if kept is None:
+        return DocumentWork(inspect(sorted(by_id)), recomputed=sorted(by_id))
+    work = kept.by_document(INSPECTED_KIND, keys, inspect)
+    work.results = {d: replace(doc, path=by_id[d]) for d, doc in work.results.items()}  # the file as it is now
+    return work
 
 
 def extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
@@ -80,6 +100,27 @@ def merge_frames(previous: pd.DataFrame | None, fresh: pd.DataFrame, keep: set[s
         return fresh if fresh.columns.size or previous is None else previous.iloc[0:0]
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values([c for c in ("document_id", "table_id", "passage_id", "page") if c in out.columns])
+
+
+def has_raw_layer(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> bool:
+    """Whether every raw.<name> table is there with the registry's columns (else every document is extracted)."""
+    return all(has_table(con, table(f"raw.{n}")) for n in names)
+
+
+def store_extractions(con: duckdb.DuckDBPyConnection, fresh: RawLayer, keep: set[str], names: Iterable[str]) -> None:
+    """Replace raw.<name> with the kept documents' stored rows and the freshly extracted ones, document by
+    document (documents in neither are dropped)."""
+    for name in names:
+        ordered = merge_frames(None, getattr(fresh, name), set())
+        replace_documents(con, table(f"raw.{name}"), keep, [ordered])
+
+
+def table_regions(con: duckdb.DuckDBPyConnection) -> list[Region]:
+    """The page region of every raw table, by document, page and table id."""
+    rows = con.execute(
+        "SELECT document_id, table_id, page, x0, top, x1, bottom FROM raw.tables ORDER BY document_id, page, table_id"
+    ).fetchall()
+    return [Region(d, t, int(p), (x0, top, x1, bottom)) for d, t, p, x0, top, x1, bottom in rows]
 
 
 def record_extractions(con: duckdb.DuckDBPyConnection, current: dict[str, str], version: str) -> None:
@@ -154,55 +195,93 @@ def _passed_before(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str,
     }
 
 
-def _run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> str | None:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'runs'"
-    ).fetchall()
-    if run_id is None or not found[0][0]:
-        return None
-    rows = con.execute("SELECT min(started_at) FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
-    return rows[0][0].isoformat() if rows and rows[0][0] is not None else None
+def _runs_started(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """run_id → when it started, for every run meta.runs holds (none before the first publish)."""
+    try:
+        rows = con.execute("SELECT run_id, min(started_at) FROM meta.runs GROUP BY run_id").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {r: started.isoformat() for r, started in rows if started is not None}
+
+
+PARAMETERS_KIND = "suite_parameters"
+"""Kept work: a document's suite parameters (its page count and own year, read from all its text)."""
+PARAMETER_INPUTS = ("raw.documents", "raw.table_cells", "raw.table_annotations", "raw.text_blocks")
+
+
+def parameters_by_document(con: duckdb.DuckDBPyConnection, kept: KeptWork | None = None) -> dict[str, dict[str, Any]]:
+    """document_id → its suite parameters; with ``kept``, read again only for documents whose text changed."""
+    if kept is None:
+        return document_parameters(con)
+    documents = [str(r[0]) for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
+    version = module_version("pipelines.lib.validation.suites")
+    prints = {name: document_fingerprints(con, table(name), documents) for name in PARAMETER_INPUTS}
+    keys = {d: work_key(version, *(f"{n} {prints[n][d]}" for n in PARAMETER_INPUTS)) for d in documents}
+
+    def compute(stale: list[str]) -> dict[str, dict[str, Any]]:
+        return document_parameters(con, stale)
+
+    memo = tuple(sorted(keys.items()))
+    if memo not in _PARAMETERS_SEEN:  # content-addressed: what this process read for the same text holds
+        _PARAMETERS_SEEN.clear()
+        _PARAMETERS_SEEN[memo] = kept.by_document(PARAMETERS_KIND, keys, compute).results
+    return _PARAMETERS_SEEN[memo]
+
+
+_PARAMETERS_SEEN: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
-class _DocumentBatch:
+class DocumentBatch:
     document_id: str
-    rows: pd.DataFrame
     parameters: dict[str, Any]
     fingerprint: str
     passed_before: tuple[str, int, str | None] | None  # its earlier passing verdict, when nothing changed
 
 
-def _batches(
-    con: duckdb.DuckDBPyConnection, spec: Table, suite_dict: dict[str, Any], groups: dict[str, pd.DataFrame]
-) -> list[_DocumentBatch]:
-    """Each document's rows with its parameters and fingerprint, and its reusable verdict if any."""
-    parameters = document_parameters(con)
+def document_batches(
+    con: duckdb.DuckDBPyConnection, spec: Table, suite_dict: dict[str, Any], parameters: dict[str, dict[str, Any]]
+) -> list[DocumentBatch]:
+    """Each document's batch (its rows, fingerprinted where they are stored) with its parameters and
+    fingerprint, and its reusable verdict if any. A table with no rows is one batch, "" (its rules still run)."""
     fallback = loosest(parameters)
     before = _passed_before(con, spec.qualified)
+    prints = document_fingerprints(con, spec)
     batches = []
-    for document_id, rows in groups.items():
+    for document_id in sorted(prints) or [""]:
         params = parameters.get(document_id, fallback)
-        fingerprint = batch_fingerprint(rows, suite_dict, params)
+        fingerprint = batch_key(prints.get(document_id, NO_ROWS), suite_dict, params)
         reusable = bool(document_id) and document_id in before and before[document_id][0] == fingerprint
-        batches.append(
-            _DocumentBatch(document_id, rows, params, fingerprint, before[document_id] if reusable else None)
-        )
+        batches.append(DocumentBatch(document_id, params, fingerprint, before[document_id] if reusable else None))
     return batches
 
 
-def submit_validations(con: duckdb.DuckDBPyConnection, spec: Table, suite: str, df: pd.DataFrame) -> int:
+def batch_rows(con: duckdb.DuckDBPyConnection, spec: Table, document_id: str) -> pd.DataFrame:
+    """The rows a batch validates: one document's, read on their own (so what else the table holds never
+    changes how they read), in key order; the empty table for the "" batch."""
+    if not document_id:
+        return read_table(con, spec)
+    order = ", ".join(f'"{k}"' for k in spec.key)
+    return con.execute(f"SELECT * FROM {spec.qualified} WHERE document_id = ? ORDER BY {order}", [document_id]).df()
+
+
+def submit_validations(
+    con: duckdb.DuckDBPyConnection, spec: Table, suite: str, parameters: dict[str, dict[str, Any]]
+) -> int:
     """Hand the documents whose verdict cannot be reused to the background worker; returns how many."""
     suite_dict = load_suite(suite)
-    batches = _batches(con, spec, suite_dict, document_groups(df))
-    return sum(background.submit(suite, b.rows, b.parameters, suite_dict) for b in batches if b.passed_before is None)
+    return sum(
+        background.submit(suite, batch_rows(con, spec, b.document_id), b.parameters, suite_dict, key=b.fingerprint)
+        for b in document_batches(con, spec, suite_dict, parameters)
+        if b.passed_before is None
+    )
 
 
 def validate_by_document(
     con: duckdb.DuckDBPyConnection,
     spec: Table,
     suite: str,
-    df: pd.DataFrame,
+    parameters: dict[str, dict[str, Any]],
     run_id: str | None = None,
     validate: Callable[..., ValidationSummary] = background.validate,
     results: ValidationResults | None = None,
@@ -214,15 +293,17 @@ def validate_by_document(
     suite_dict = load_suite(suite)
     result = DocumentsValidation(suite)
     records = []
-    groups = document_groups(df)
-    for batch in _batches(con, spec, suite_dict, groups):
-        document_id, rows, params, fingerprint = batch.document_id, batch.rows, batch.parameters, batch.fingerprint
+    batches = document_batches(con, spec, suite_dict, parameters)
+    started = _runs_started(con) if any(b.passed_before for b in batches) else {}
+    for batch in batches:
+        document_id, params, fingerprint = batch.document_id, batch.parameters, batch.fingerprint
         if batch.passed_before is not None:
             _, expectations, passed_in = batch.passed_before
-            reused = ReusedVerdict(document_id, expectations, passed_in, _run_started(con, passed_in))
+            reused = ReusedVerdict(document_id, expectations, passed_in, started.get(passed_in or ""))
             result.reused.append(reused)
             continue
-        summary = validate(suite, rows, parameters=params, suite_dict=suite_dict)
+        rows = batch_rows(con, spec, document_id)
+        summary = validate(suite, rows, parameters=params, suite_dict=suite_dict, key=fingerprint)
         if results is not None:
             results.save(suite, fingerprint, document_id, run_id, summary.raw_result)
         result.validated.append(document_id)
@@ -239,7 +320,7 @@ def validate_by_document(
                 "run_id": run_id,
             }
         )
-    _store_document_validations(con, spec.qualified, set(groups), records)
+    _store_document_validations(con, spec.qualified, {b.document_id for b in batches}, records)
     return result
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,62 @@ def code_fingerprint(*sources: str | Path, extra: Iterable[str] = ()) -> str:
     for source in sources:
         path = PROJECT_ROOT / source
         for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            digest.update(file.name.encode() + b"\0" + _source_bytes(file))
     for text in extra:
         digest.update(text.encode())
     return digest.hexdigest()[:16]
+
+
+@cache
+def _source_bytes(path: Path) -> bytes:
+    """A source file's bytes, read once per process (the code a process runs does not change under it)."""
+    return path.read_bytes()
+
+
+LIB = "pipelines.lib"
+
+
+def _source(module: str) -> Path | None:
+    base = PROJECT_ROOT / Path(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def _imports(module: str, path: Path) -> tuple[str, ...]:
+    """The modules (and names that may be submodules) a file imports, absolute (each file parsed once)."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parent = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                base = f"{parent}.{node.module}" if node.module else parent
+            else:
+                base = node.module or ""
+            found += [base, *(f"{base}.{a.name}" for a in node.names)]
+    return tuple(m for m in found if m == LIB or m.startswith(LIB + "."))
+
+
+@cache
+def module_files(*modules: str) -> tuple[str, ...]:
+    """Project-relative source files of the modules and of every pipelines.lib module they import, transitively."""
+    seen: dict[str, Path] = {}
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        path = _source(module)
+        if module in seen or path is None:
+            continue
+        seen[module] = path
+        todo += _imports(module, path)
+    return tuple(sorted({p.relative_to(PROJECT_ROOT).as_posix() for p in seen.values()}))
+
+
+def module_version(*modules: str, extra: Iterable[str] = ()) -> str:
+    """The code of some pipelines.lib modules and of every one they import (a per-document check, the charts)."""
+    return code_fingerprint(*module_files(*modules), extra=extra)

@@ -528,6 +528,22 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("table_name", "document_id"),
     ),
+    Table(
+        "meta",
+        "document_builds",
+        "Per staging table and document: what its rows were built from, so an unchanged document is not rebuilt.",
+        (
+            C("table_name", "VARCHAR", "schema.table built"),
+            DOC,
+            C(
+                "input_key",
+                "VARCHAR",
+                "Hash of the builder's code version and of the document's rows in the tables the builder reads",
+            ),
+            C("rows_fingerprint", "VARCHAR", "md5 of the document's rows the build wrote (a hand edit is rebuilt)"),
+        ),
+        key=("table_name", "document_id"),
+    ),
 )
 
 MART_TABLES: tuple[Table, ...] = (

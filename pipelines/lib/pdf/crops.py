@@ -12,6 +12,9 @@ import pdfplumber
 from pdfplumber.display import PageImage, get_page_image
 from PIL import Image
 
+from pipelines.lib.fingerprint import module_version, sha256_file
+from pipelines.lib.kept import KeptWork, work_key
+
 DEFAULT_RESOLUTION = 60
 MARGIN_PT = 4.0
 
@@ -61,15 +64,35 @@ def png_markdown(label: str, png: bytes) -> str:
     return f"**{label}**\n\n![{label}](data:image/png;base64,{base64.b64encode(png).decode()})\n"
 
 
-def regions_markdown(paths: dict[str, Path], regions: list[Region], resolution: int = DEFAULT_RESOLUTION) -> str:
-    """Markdown with one inline image per region, grouped by document, in the order given."""
+def regions_markdown(
+    paths: dict[str, Path],
+    regions: list[Region],
+    resolution: int = DEFAULT_RESOLUTION,
+    kept: KeptWork | None = None,
+    kind: str = "regions",
+    documents: Iterable[str] | None = None,
+) -> str:
+    """Markdown with one inline image per region, grouped by document, in the order given.
+
+    With ``kept``, a document's images are rendered once for its PDF (sha256) and regions, under ``kind``, and
+    kept while the document is one of ``documents`` (by default, those of ``paths``).
+    """
     parts = []
+    version = module_version("pipelines.lib.pdf.crops")
     for document_id, path in paths.items():
         mine = [r for r in regions if r.document_id == document_id]
         if not mine:
             continue
-        pngs = render_regions(path, mine, resolution=resolution)
-        parts.extend(
-            png_markdown(f"{r.document_id} p.{r.page} {r.label}", png) for r, png in zip(mine, pngs, strict=True)
-        )
+        key = work_key(version, str(resolution), sha256_file(path), repr(mine)) if kept is not None else ""
+        found = kept.load(kind, document_id, key) if kept is not None else None
+        if found is None:
+            pngs = render_regions(path, mine, resolution=resolution)
+            found = (
+                [png_markdown(f"{r.document_id} p.{r.page} {r.label}", png) for r, png in zip(mine, pngs, strict=True)],
+            )
+            if kept is not None:
+                kept.save(kind, document_id, key, found)
+        parts.extend(found[0])
+    if kept is not None:
+        kept.prune(kind, paths if documents is None else documents)
     return "\n".join(parts) if parts else "_no regions_"

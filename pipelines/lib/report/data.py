@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib.errors import PublishError
+from pipelines.lib.kept import KeptWork
 from pipelines.lib.report.sources import resolve_mart_sources
 from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME
@@ -193,8 +194,9 @@ def read_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> RunInfo:
     return RunInfo(rows[0][0], docs)
 
 
-def read_report_data(published: Path, run_id: str | None = None) -> ReportData:
-    """Read the published warehouse read-only (a concurrent reader never blocks or is blocked)."""
+def read_report_data(published: Path, run_id: str | None = None, kept: KeptWork | None = None) -> ReportData:
+    """Read the published warehouse read-only (a concurrent reader never blocks or is blocked); with ``kept``,
+    each document's sources are resolved once for its raw rows and addresses."""
     if not published.exists():
         raise PublishError(f"{published} does not exist: publish the warehouse before building the report")
     con = duckdb.connect(str(published), read_only=True)
@@ -213,7 +215,7 @@ def read_report_data(published: Path, run_id: str | None = None) -> ReportData:
                 tuple(c.name for c in quantities.columns),
                 [r for t in unknown for r in t.quantities.rows],
             )
-        sources = resolve_mart_sources(con, sourced)
+        sources = resolve_mart_sources(con, sourced, kept)
     finally:
         con.close()
     return ReportData(marts, metrics, run, sources, unknown)

@@ -41,13 +41,14 @@ code { font-family: "ReportGothic"; } footer code { font-size: 11.5px; }
 
 @dataclass(frozen=True)
 class ChartImage:
-    """A rendered chart for the page."""
+    """A rendered chart for the page; with several documents, each chart draws one (``document_id``)."""
 
     id: str
     title: str
     mart: str
     svg: bytes
     alt: str
+    document_id: str | None = None
 
 
 def format_value(value: Any) -> str:
@@ -100,12 +101,14 @@ def mart_table(mart: MartData, sources: ReportSources | None = None, element_id:
     )
 
 
-def mart_section(mart: MartData, sources: ReportSources | None = None) -> str:
-    """Heading, description, row count and table of one mart."""
+def mart_section(mart: MartData, sources: ReportSources | None = None, document_id: str | None = None) -> str:
+    """Heading, description, row count and table of one mart (of one document's rows, under a chart of it)."""
+    anchor = mart.name if document_id is None else f"{mart.name}-{document_id}"
+    of = "" if document_id is None else f" [{html.escape(document_id)}]"
     return (
-        f'<h3 id="table-{html.escape(mart.name)}">marts.{html.escape(mart.name)}'
+        f'<h3 id="table-{html.escape(anchor)}">marts.{html.escape(mart.name)}{of}'
         f" <small>({len(mart.rows)} 行)</small></h3>"
-        f'<p class="desc">{html.escape(mart.description)}</p>{mart_table(mart, sources)}'
+        f'<p class="desc">{html.escape(mart.description)}</p>{mart_table(mart, sources, f"mart-{anchor}")}'
     )
 
 
@@ -224,8 +227,10 @@ def page(
         nav = '<li><a href="#edition-changes">版の間の変更 (changes between editions)</a></li>' + nav
     for chart in charts:
         section = f"<section><h2>{html.escape(chart.title)}</h2>{chart_figure(chart)}"
-        if chart.mart in by_name:
-            section += mart_section(by_name[chart.mart], sources)
+        if chart.mart in by_name:  # under a document's chart, that document's rows: each row shown once
+            mart = by_name[chart.mart]
+            of = chart.document_id
+            section += mart_section(mart if of is None else mart.for_document(of), sources, of)
         sections.append(section + "</section>")
     others = [m for m in marts if m.name not in charted]
     if others:

@@ -21,6 +21,9 @@ from typing import Any
 import duckdb
 from PIL import Image
 
+from pipelines.lib.fingerprint import module_version
+from pipelines.lib.kept import KeptWork, document_fingerprints, work_key
+from pipelines.lib.schema import table
 from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source, pdf_for, render_crops, resolve
 
 HIDDEN_COLUMNS = ADDRESS_COLUMNS[1:]
@@ -56,23 +59,53 @@ def row_address(columns: tuple[str, ...], row: tuple[Any, ...]) -> Address | Non
     return Address(*(values[c] for c in ADDRESS_COLUMNS))
 
 
+SOURCES_KIND = "report_sources"
+"""Kept work: the resolved sources of one document's addresses in the report."""
+CROPS_KIND = "report_crops"
+"""Kept work: the crops of one document's sources the report shows."""
+RAW_INPUTS = ("raw.documents", "raw.tables", "raw.table_cells", "raw.table_annotations", "raw.text_blocks")
+
+
 def resolve_mart_sources(
-    con: duckdb.DuckDBPyConnection, marts: Mapping[str, tuple[tuple[str, ...], Iterable[tuple[Any, ...]]]]
+    con: duckdb.DuckDBPyConnection,
+    marts: Mapping[str, tuple[tuple[str, ...], Iterable[tuple[Any, ...]]]],
+    kept: KeptWork | None = None,
 ) -> dict[Address, Source]:
-    """Every address of a sourced mart's rows, resolved in the raw layer (a note line is found by the row's text)."""
-    out: dict[Address, Source] = {}
+    """Every address of a sourced mart's rows, resolved in the raw layer (a note line is found by the row's text).
+
+    With ``kept``, a document's sources are resolved again only when its raw rows or its addresses changed.
+    """
+    wanted: dict[str, dict[Address, list[str]]] = {}
     for name, (columns, rows) in sorted(marts.items()):
         if name not in SOURCED:
             continue
         for row in rows:
             address = row_address(columns, row)
-            if address is None or address in out:
+            if address is None or address in wanted.get(address.document_id, {}):
                 continue
             hints = sorted((v for v in row if isinstance(v, str)), key=len, reverse=True)
-            source = resolve(con, address, hints)
-            if source is not None:
-                out[address] = source
-    return out
+            wanted.setdefault(address.document_id, {})[address] = hints
+
+    def compute(documents: Iterable[str]) -> dict[str, dict[Address, Source]]:
+        found: dict[str, dict[Address, Source]] = {}
+        for d in documents:
+            resolved = {a: resolve(con, a, hints) for a, hints in wanted[d].items()}
+            found[d] = {a: s for a, s in resolved.items() if s is not None}
+        return found
+
+    if kept is None:
+        by_document = compute(sorted(wanted))
+    else:
+        version = module_version("pipelines.lib.sources", "pipelines.lib.report.sources")
+        prints = {name: document_fingerprints(con, table(name), wanted) for name in RAW_INPUTS}
+        keys = {
+            d: work_key(
+                version, repr(sorted(wanted[d].items(), key=repr)), *(f"{n} {prints[n][d]}" for n in RAW_INPUTS)
+            )
+            for d in wanted
+        }
+        by_document = kept.by_document(SOURCES_KIND, keys, compute).results
+    return {a: s for d in sorted(by_document) for a, s in by_document[d].items()}
 
 
 def _downscale(png: bytes) -> bytes:
@@ -88,23 +121,53 @@ def _downscale(png: bytes) -> bytes:
 
 
 def render_source_crops(
-    sources: Iterable[Source], raw_dir: Path | None, documents: Iterable[Mapping[str, str]]
-) -> dict[str, bytes]:
-    """One PNG per source with a bbox (by slug), from the raw folder's PDF if it is the one the warehouse read."""
+    sources: Iterable[Source],
+    raw_dir: Path | None,
+    documents: Iterable[Mapping[str, str]],
+    kept: KeptWork | None = None,
+) -> CropWork:
+    """One PNG per source with a bbox (by slug), from the raw folder's PDF if it is the one the warehouse read.
+
+    With ``kept``, a document's crops are rendered once for its PDF (sha256) and the sources shown.
+    """
+    work = CropWork()
     if raw_dir is None:
-        return {}
+        return work
     by_document: dict[str, list[Source]] = {}
     for s in sources:
         by_document.setdefault(s.address.document_id, []).append(s)
-    out: dict[str, bytes] = {}
+    version = module_version("pipelines.lib.sources", "pipelines.lib.report.sources")
     for doc in documents:
-        mine = by_document.get(doc.get("document_id", ""), [])
+        document_id = doc.get("document_id", "")
+        mine = sorted(by_document.get(document_id, []), key=lambda s: s.slug)
         pdf, _ = pdf_for(raw_dir, doc.get("file_name", ""), doc.get("sha256", ""))
         if pdf is None or not mine:
             continue
-        crops = render_crops(pdf, sorted(mine, key=lambda s: s.slug), resolution=CROP_RESOLUTION)
-        out.update({slug: _downscale(png) for slug, png in crops.items()})
-    return out
+        key = work_key(
+            version, str(CROP_RESOLUTION), doc.get("sha256", ""), *(repr((s.slug, s.page, s.bbox)) for s in mine)
+        )
+        found = kept.load(CROPS_KIND, document_id, key) if kept is not None else None
+        if found is None:
+            crops = render_crops(pdf, mine, resolution=CROP_RESOLUTION)
+            found = ({slug: _downscale(png) for slug, png in crops.items()},)
+            if kept is not None:
+                kept.save(CROPS_KIND, document_id, key, found)
+            work.recomputed.append(document_id)
+        else:
+            work.reused.append(document_id)
+        work.crops.update(found[0])
+    if kept is not None:
+        kept.prune(CROPS_KIND, [d.get("document_id", "") for d in documents])
+    return work
+
+
+@dataclass
+class CropWork:
+    """The crops of the sources shown (by slug), and which documents' crops were rendered or kept."""
+
+    crops: dict[str, bytes] = field(default_factory=dict)
+    recomputed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
 
 
 @dataclass

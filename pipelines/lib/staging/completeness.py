@@ -14,10 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
-from pipelines.lib.staging.registry import STAGING, Covers
+from pipelines.lib.staging.registry import Covers
 from pipelines.lib.tables.registry import BY_FAMILY
-from pipelines.lib.warehouse.build import read_table
 
 
 @dataclass(frozen=True)
@@ -88,14 +86,3 @@ def missing_records(
                     where = (str(t.document_id), str(t.table_id), int(t.page))
                     missing.append(MissingRecord(*where, cover.records, idx, text))
     return missing
-
-
-def missing_in_warehouse(con: object) -> list[MissingRecord]:
-    """The completeness rule over every staging table of a DuckDB working database (the publish guard)."""
-    raw = raw_layer_from_duckdb(con)
-    return [
-        m
-        for st in STAGING
-        if st.covers
-        for m in missing_records(raw.tables, raw.table_cells, read_table(con, st.spec), st.covers)  # type: ignore[arg-type]
-    ]

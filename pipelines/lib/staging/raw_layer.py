@@ -81,6 +81,16 @@ class RawLayer:
                 out += [str(t) for t in frame.loc[frame["document_id"] == document_id, "text"].dropna()]
         return out
 
+    def of_document(self, document_id: str) -> RawLayer:
+        """Only one document's rows (in their order): what a builder reads to build that document."""
+
+        def mine(frame: pd.DataFrame) -> pd.DataFrame:
+            if frame.empty:
+                return frame
+            return frame[frame["document_id"] == document_id].reset_index(drop=True)
+
+        return RawLayer(*(mine(getattr(self, name)) for name in RAW_TABLES))
+
     def blocks(self, passage_id: str) -> pd.DataFrame:
         """raw.text_blocks of one passage, in document, page and block order."""
         b = self.text_blocks
@@ -92,12 +102,18 @@ class RawLayer:
 RAW_TABLES = ("documents", "tables", "table_cells", "table_annotations", "text_blocks")
 
 
-def raw_layer_from_duckdb(con: object, names: Iterable[str] = RAW_TABLES) -> RawLayer:
-    """Read raw.<name> back from a DuckDB connection; the raw tables not named are empty (registry columns)."""
+def raw_layer_from_duckdb(
+    con: object, names: Iterable[str] = RAW_TABLES, documents: Iterable[str] | None = None
+) -> RawLayer:
+    """Read raw.<name> back from a DuckDB connection (only the rows of ``documents``, when given); the raw
+    tables not named are empty (registry columns)."""
     frames = {}
+    names = tuple(names)
+    wanted = None if documents is None else sorted(set(documents))
     for name in RAW_TABLES:
         if name in names:
-            frames[name] = con.execute(f"SELECT * FROM raw.{name}").df()  # type: ignore[attr-defined]
+            where = "" if wanted is None else " WHERE document_id IN (SELECT unnest(?::VARCHAR[]))"
+            frames[name] = con.execute(f"SELECT * FROM raw.{name}{where}", [] if wanted is None else [wanted]).df()  # type: ignore[attr-defined]
         else:
             frames[name] = pd.DataFrame(columns=table(f"raw.{name}").column_names)
     return RawLayer(**frames)

@@ -236,10 +236,15 @@ def localize_page(text: str, page_dir: Path, site: Path) -> str:
     return IMAGE_URL.sub(_relative(site / LOCAL_LOGO, page_dir), text)
 
 
-def external_resources(site: Path) -> list[str]:
-    """Every resource a page or stylesheet of the site would fetch from the network ("page: snippet")."""
+def _site_files(site: Path) -> list[Path]:
+    return sorted([*site.rglob("*.html"), *site.rglob("*.css")])
+
+
+def external_resources(site: Path, files: list[Path] | None = None) -> list[str]:
+    """Every resource a page or stylesheet of the site (or of ``files``) would fetch from the network
+    ("page: snippet")."""
     found = []
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.css")]):
+    for path in _site_files(site) if files is None else files:
         if SITE_VENDOR.as_posix() in path.relative_to(site).as_posix():
             continue
         for m in RESOURCE.finditer(path.read_text(encoding="utf-8", errors="replace")):
@@ -247,8 +252,9 @@ def external_resources(site: Path) -> list[str]:
     return found
 
 
-def localize_site(site: Path, vendor_dir: Path = VENDOR_DIR) -> list[str]:
-    """Copy the vendored assets into site/static/vendor and point every page at them.
+def localize_site(site: Path, vendor_dir: Path = VENDOR_DIR, pages: list[Path] | None = None) -> list[str]:
+    """Copy the vendored assets into site/static/vendor and point every page (or only ``pages``, the others
+    being localized already, and the stylesheets) at them.
 
     Returns what would still be fetched from the network (empty unless GX starts loading something new).
     """
@@ -258,14 +264,14 @@ def localize_site(site: Path, vendor_dir: Path = VENDOR_DIR) -> list[str]:
             dst = target / package.folder / file
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(vendor_dir / package.folder / file, dst)
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.css")]):
-        if target in path.parents:
-            continue
+    files = _site_files(site) if pages is None else sorted({*pages, *site.rglob("*.css")})
+    files = [p for p in files if target not in p.parents]
+    for path in files:
         text = path.read_text(encoding="utf-8")
         new = localize_page(text, path.parent, site)
         if new != text:
             path.write_text(new, encoding="utf-8")
-    return external_resources(site)
+    return external_resources(site, None if pages is None else files)
 
 
 # ---- maintenance: re-create the vendored files from the npm registry ----

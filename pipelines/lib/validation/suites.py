@@ -143,15 +143,20 @@ def loosest(parameters: dict[str, dict[str, int]]) -> dict[str, int]:
     return {name: max(p[name] for p in parameters.values()) for name in PARAMETERS} if parameters else {}
 
 
-def document_parameters(con: Any) -> dict[str, dict[str, int]]:
-    """document_id → suite parameters, read from raw.documents and the raw texts in a DuckDB connection."""
+def document_parameters(con: Any, documents: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """document_id → suite parameters, read from raw.documents and the raw texts in a DuckDB connection (of
+    every document, or of ``documents``)."""
     docs = con.execute("SELECT document_id, page_count FROM raw.documents ORDER BY document_id").fetchall()
+    if documents is not None:
+        docs = [(d, n) for d, n in docs if d in set(documents)]
     texts: dict[str, list[str]] = {d: [] for d, _ in docs}
     query = (
         "SELECT document_id, text FROM raw.table_cells UNION ALL SELECT document_id, text FROM raw.table_annotations "
         "UNION ALL SELECT document_id, text FROM raw.text_blocks"
     )
-    for document_id, text in con.execute(query).fetchall():
+    if documents is not None:
+        query = f"SELECT * FROM ({query}) WHERE document_id IN (SELECT unnest(?::VARCHAR[]))"
+    for document_id, text in con.execute(query, [] if documents is None else [sorted(texts)]).fetchall():
         if document_id in texts and text:
             texts[document_id].append(text)
     return {d: parameters_for(n, texts[d]) for d, n in docs}

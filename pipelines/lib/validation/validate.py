@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,9 +23,11 @@ import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
 from pipelines.lib.fingerprint import rows_fingerprint
+from pipelines.lib.kept import work_key
 from pipelines.lib.validation.suites import PARAMETERS, load_suite, suite_fingerprint
 
 if TYPE_CHECKING:
+    from pipelines.lib.kept import KeptWork
     from pipelines.lib.validation.validation_results import ValidationResults
 
 _LOCK = threading.Lock()
@@ -314,6 +317,12 @@ def batch_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[
     return rows_fingerprint(df.itertuples(index=False), suite_fingerprint(suite, parameters))
 
 
+def batch_key(rows: str, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
+    """The fingerprint of a batch whose rows are fingerprinted where they are stored
+    (:func:`pipelines.lib.kept.document_fingerprints`), judged by a suite with its parameters."""
+    return hashlib.sha256(f"{suite_fingerprint(suite, parameters)}\n{rows}".encode()).hexdigest()
+
+
 DATA_DOCS_INPUTS = ".inputs.sha256"
 """File in the Data Docs folder naming what the site was built from (tables, suites, GX version)."""
 
@@ -326,16 +335,26 @@ class DataDocs:
     rebuilt: bool
     external: tuple[str, ...] = ()  # resources a page would still fetch from the network (none expected)
     reused: int = 0  # batches rendered from the results the checks kept (the others were validated here)
+    documents_rendered: tuple[str, ...] = ()  # documents whose validation pages this call rendered
+    documents_kept: tuple[str, ...] = ()  # documents whose pages were kept from an earlier render
 
 
 @dataclass(frozen=True)
 class Batch:
-    """One validated unit of the Data Docs: a table's rows of one document, with that document's parameters."""
+    """One validated unit of the Data Docs: a table's rows of one document, with that document's parameters.
+
+    ``rows`` may be a function that reads them (only a batch whose result was not kept needs its rows).
+    """
 
     table: str
     name: str
-    rows: pd.DataFrame
+    rows: pd.DataFrame | Callable[[], pd.DataFrame]
     parameters: dict[str, Any]
+    fingerprint: str = ""
+
+    def frame(self) -> pd.DataFrame:
+        """The batch's rows."""
+        return self.rows() if callable(self.rows) else self.rows
 
 
 def document_batches(
@@ -357,12 +376,18 @@ def document_groups(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def data_docs_inputs(fingerprints: list[str]) -> str:
     """sha256 of every batch's fingerprint (rows, suite, parameters), of the installed GX and the site assets."""
+    return hashlib.sha256("\n".join([_site_version(), *sorted(fingerprints)]).encode()).hexdigest()
+
+
+def _site_version() -> str:
+    """The installed GX, the vendored site assets and the code that renders the site."""
     from importlib.metadata import version
 
+    from pipelines.lib.fingerprint import module_version
     from pipelines.lib.validation import data_docs_assets
 
     parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]
-    return hashlib.sha256("\n".join(parts + sorted(fingerprints)).encode()).hexdigest()
+    return "\n".join([*parts, f"code {module_version('pipelines.lib.validation.validate')}"])
 
 
 def build_data_docs(
@@ -381,49 +406,138 @@ def build_data_docs(
     checks kept in ``results`` is rendered from it; any other is validated here. When the site in out_dir was
     built from the same batches, suites, parameters and GX version, it is left as it is.
     """
-    import shutil
-    import tempfile
-
     suites = {name: load_suite(name, directory) for name in frames}
     if document_parameters is None:
         batches = [Batch(t, "", df, parameters or {}) for t, df in sorted(frames.items())]
     else:
         batches = document_batches(frames, document_parameters, parameters or {})
-    fingerprints = [batch_fingerprint(b.rows, suites[b.table], b.parameters) for b in batches]
-    inputs = data_docs_inputs(fingerprints)
+    batches = [
+        Batch(b.table, b.name, b.rows, b.parameters, batch_fingerprint(b.frame(), suites[b.table], b.parameters))
+        for b in batches
+    ]
+    return render_data_docs(batches, suites, out_dir, results)
+
+
+DOCS_KIND = "data_docs"
+"""Kept work: one document's validation pages, as rendered and localized, and what the index needs of them."""
+SUITE_PAGES = "(suites)"
+"""The kept work's name for the suites' own pages (one per staging table, the same for every document)."""
+NO_ROWS_BATCH = "(no rows)"
+"""The kept work's name for the batch of a table with no rows."""
+
+
+def render_data_docs(
+    batches: list[Batch],
+    suites: dict[str, dict[str, Any]],
+    out_dir: Path,
+    results: ValidationResults | None = None,
+    kept: KeptWork | None = None,
+) -> DataDocs:
+    """Render the Data Docs of ``batches`` (each with its fingerprint) into out_dir, swapped in whole.
+
+    With ``kept``, a document's validation pages are rendered once for its batches' fingerprints and kept;
+    a site with the same batches is left as it is; otherwise only the pages of new or changed documents are
+    rendered, the others copied from what was kept, and the index pages are built over all of them.
+    """
+    import shutil
+    import tempfile
+
+    inputs = data_docs_inputs([b.fingerprint for b in batches])
     stamp = out_dir / DATA_DOCS_INPUTS
     if (out_dir / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return DataDocs(out_dir / "index.html", rebuilt=False)
-    kept = [results.load(b.table, f) if results else None for b, f in zip(batches, fingerprints, strict=True)]
-    records = [
-        record or {"batch": b.name, "run_id": None, "result": _validate_batch(b, suites[b.table]).raw_result}
-        for b, record in zip(batches, kept, strict=True)
-    ]
+    per_table = {b.table: sum(o.table == b.table for o in batches) for b in batches}
+    ids = {id(b): f"{DATA_SOURCE}-{b.table}" + (f"-{b.name}" if per_table[b.table] > 1 else "") for b in batches}
+    groups: dict[str, list[Batch]] = {}
+    for b in batches:
+        groups.setdefault(b.name or NO_ROWS_BATCH, []).append(b)
+    version = _site_version()
+    keys = {
+        name: work_key(version, *(f"{b.table} {b.fingerprint} {ids[id(b)]}" for b in group))
+        for name, group in groups.items()
+    }
+    keys[SUITE_PAGES] = work_key(version, *(suite_fingerprint(suites[n]) for n in sorted(suites)))
+    found = {name: kept.load(DOCS_KIND, name, key) if kept else None for name, key in keys.items()}
+    stale = [name for name in sorted(groups) if found[name] is None]
+    records = {}
+    reused = 0
+    for name in stale:
+        for b in groups[name]:
+            record = results.load(b.table, b.fingerprint) if results else None
+            reused += record is not None
+            records[id(b)] = record or {
+                "batch": b.name,
+                "run_id": None,
+                "result": _validate_batch(b, suites[b.table]).raw_result,
+            }
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".data_docs.", dir=out_dir.parent)).resolve()
+    for entry in found.values():
+        for path, page in (entry[0]["pages"] if entry else {}).items():
+            (build / path).parent.mkdir(parents=True, exist_ok=True)
+            (build / path).write_bytes(page)
+    stubs = {id(b): found[name][0]["stubs"][b.table] for name in groups if name not in stale for b in groups[name]}
     with _LOCK:
-        _render_site(build, suites, batches, records)
-    _add_offline_index(build / "index.html", sorted(frames))
+        _render_site(build, suites, batches, ids, records, stubs, render_suites=found[SUITE_PAGES] is None)
+    _add_offline_index(build / "index.html", sorted(suites))
     from pipelines.lib.validation.data_docs_assets import localize_site
 
-    external = tuple(localize_site(build))  # GX's CDN scripts, styles and fonts, shipped with the site
+    fresh = [build / "index.html", *_pages(build, [b for n in stale for b in groups[n]], ids)]
+    if found[SUITE_PAGES] is None:
+        fresh += [build / "expectations" / f"{n}.html" for n in sorted(suites)]
+    external = tuple(localize_site(build, pages=fresh))  # GX's CDN scripts, styles and fonts, shipped with the site
+    if kept is not None:
+        for name in stale:
+            group = groups[name]
+            pages = {p.relative_to(build).as_posix(): p.read_bytes() for p in _pages(build, group, ids)}
+            stub = {b.table: _stub(records[id(b)]["result"]) for b in group}
+            kept.save(DOCS_KIND, name, keys[name], ({"pages": pages, "stubs": stub},))
+        if found[SUITE_PAGES] is None:
+            pages = {f"expectations/{n}.html": (build / "expectations" / f"{n}.html").read_bytes() for n in suites}
+            kept.save(DOCS_KIND, SUITE_PAGES, keys[SUITE_PAGES], ({"pages": pages, "stubs": {}},))
+        kept.prune(DOCS_KIND, keys)
     (build / DATA_DOCS_INPUTS).write_text(inputs + "\n", encoding="utf-8")
     old = out_dir.with_name(out_dir.name + ".old")
     if out_dir.exists():
         out_dir.replace(old)
     build.replace(out_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return DataDocs(out_dir / "index.html", rebuilt=True, external=external, reused=sum(r is not None for r in kept))
+    return DataDocs(
+        out_dir / "index.html",
+        rebuilt=True,
+        external=external,
+        reused=reused,
+        documents_rendered=tuple(n for n in stale if n != SUITE_PAGES),
+        documents_kept=tuple(n for n in sorted(groups) if n not in stale),
+    )
+
+
+def _pages(build: Path, batches: list[Batch], ids: dict[int, str]) -> list[Path]:
+    """The validation page of each batch in a site folder (validations/<table>/<run>/<time>/<batch id>.html)."""
+    return [p for b in batches for p in sorted((build / "validations" / b.table).rglob(f"{ids[id(b)]}.html"))]
+
+
+def _stub(result: dict[str, Any]) -> dict[str, Any]:
+    """What the index page needs of a result (its success, statistics and meta), without its rows of results."""
+    return {**result, "results": []}
 
 
 def _validate_batch(batch: Batch, suite: dict[str, Any]) -> ValidationSummary:
-    return validate_frame(batch.table, batch.rows, parameters=batch.parameters, suite_dict=suite)
+    return validate_frame(batch.table, batch.frame(), parameters=batch.parameters, suite_dict=suite)
 
 
 def _render_site(
-    build: Path, suites: dict[str, dict[str, Any]], batches: list[Batch], records: list[dict[str, Any]]
+    build: Path,
+    suites: dict[str, dict[str, Any]],
+    batches: list[Batch],
+    ids: dict[int, str],
+    records: dict[int, dict[str, Any]],
+    stubs: dict[int, dict[str, Any]],
+    *,
+    render_suites: bool,
 ) -> None:
-    """GX's site builder over the suites and the given results, in a fresh ephemeral context."""
+    """GX's site builder in a fresh ephemeral context: the pages of the batches in ``records`` (and of the
+    suites, if asked) and the index over every batch (those of ``stubs`` have their pages in ``build`` already)."""
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
@@ -444,22 +558,26 @@ def _render_site(
     for name in sorted(suites):
         ctx.suites.add(_suite(name, suites[name]))
     schema = ExpectationSuiteValidationResultSchema()
-    per_table = {b.table: sum(o.table == b.table for o in batches) for b in batches}
-    for batch, record in zip(batches, records, strict=True):
-        result = schema.load(json.loads(json.dumps(record["result"], default=str)))
+    rendered: list[Any] = [ExpectationSuiteIdentifier(name=n) for n in sorted(suites)] if render_suites else []
+    for batch in batches:
+        record = records.get(id(batch))
+        raw = record["result"] if record is not None else stubs[id(batch)]
+        result = schema.load(json.loads(json.dumps(raw, default=str)))
         # What a validation definition's run adds to a result, so the page reads as if GX had run it here.
-        run = RunIdentifier(run_time=_load_time(record["result"]))
+        run = RunIdentifier(run_time=_load_time(raw))
         result.meta.update(
             run_id=run, validation_time=run.run_time, checkpoint_id=None, batch_parameters={"dataframe": "<DATAFRAME>"}
         )
-        batch_id = f"{DATA_SOURCE}-{batch.table}" + (f"-{batch.name}" if per_table[batch.table] > 1 else "")
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=batch.table),
             run_id=run,
-            batch_identifier=batch_id,
+            batch_identifier=ids[id(batch)],
         )
         ctx.validation_results_store.set(key, result)
-    ctx.build_data_docs(site_names=["warehouse"])
+        if record is not None:
+            rendered.append(key)
+    # GX renders only the resources listed (every one when the list is empty): a name no store holds renders none.
+    ctx.build_data_docs(site_names=["warehouse"], resource_identifiers=rendered or [ExpectationSuiteIdentifier("")])
 
 
 def _load_time(result: dict[str, Any]) -> datetime.datetime | None:

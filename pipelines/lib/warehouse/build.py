@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pandas as pd
 
@@ -78,3 +80,52 @@ def has_table(con: duckdb.DuckDBPyConnection, spec: Table) -> bool:
         [spec.schema, spec.name],
     ).fetchall()
     return [r[0] for r in found] == spec.column_names
+
+
+def replace_documents(
+    con: duckdb.DuckDBPyConnection, spec: Table, kept: Iterable[str], fresh: Iterable[pd.DataFrame]
+) -> int:
+    """Replace a table keyed by document with the kept documents' stored rows and the fresh frames' rows, in
+    document order (each document's rows in the order they were stored or given); returns the row count.
+
+    A document is either kept or fresh, never both; documents in neither are dropped.
+    """
+    cols = ", ".join(f'"{c}"' for c in spec.column_names)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fresh ({_ddl_columns(spec)})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _kept ({_ddl_columns(spec)}, _pos BIGINT)")
+    try:
+        for df in fresh:
+            missing = [c for c in spec.column_names if c not in df.columns]
+            if missing:
+                raise PublishError(f"{spec.qualified}: frame lacks columns {missing}")
+            con.register("_frame", df[spec.column_names])
+            try:
+                con.execute(f"INSERT INTO _fresh ({cols}) SELECT {cols} FROM _frame")
+            finally:
+                con.unregister("_frame")
+        if has_table(con, spec):
+            con.execute(
+                f"INSERT INTO _kept SELECT {cols}, rowid FROM {spec.qualified} "
+                "WHERE document_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(set(kept))],
+            )
+        query = (
+            f"SELECT {cols} FROM (SELECT {cols}, _pos FROM _kept UNION ALL SELECT {cols}, rowid AS _pos FROM _fresh) "
+            "ORDER BY document_id, _pos"
+        )
+        return replace_from_query(con, spec, query)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _fresh")
+        con.execute("DROP TABLE IF EXISTS _kept")
+
+
+def table_head(con: duckdb.DuckDBPyConnection, spec: Table, rows: int) -> tuple[int, pd.DataFrame]:
+    """A table's row count and its first rows in key order (what a step's metadata shows of it)."""
+    order = ", ".join(f'"{k}"' for k in spec.key) if spec.key else "ALL"
+    count = int(con.execute(f"SELECT count(*) FROM {spec.qualified}").fetchall()[0][0])
+    return count, con.execute(f"SELECT * FROM {spec.qualified} ORDER BY {order} LIMIT {int(rows)}").df()
+
+
+def count_where(con: duckdb.DuckDBPyConnection, spec: Table, condition: str) -> int:
+    """How many rows of a table meet a condition (our own SQL, never a user's)."""
+    return int(con.execute(f"SELECT count(*) FROM {spec.qualified} WHERE {condition}").fetchall()[0][0])

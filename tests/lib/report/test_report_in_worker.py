@@ -21,7 +21,9 @@ shutil.copytree(here, there)
 local = build_report(WarehousePaths(here), raw_dir=raw)
 background.start()
 worker = background.deferred(os.getpid)()
-remote = build_report(WarehousePaths(there), raw_dir=raw, draw=lambda data: background.deferred(render_charts, data))
+def draw(data, documents):
+    return background.deferred(render_charts, data, documents)
+remote = build_report(WarehousePaths(there), raw_dir=raw, draw=draw)
 print(json.dumps({
     "main": os.getpid(), "worker": worker,
     "local": [local.sha256, {k: hashlib.sha256(v).hexdigest() for k, v in local.charts_png.items()}],
