@@ -13,6 +13,12 @@ from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.paths import PROJECT_ROOT
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
+# The team's samples from ../shared, copied into tests/fixtures so the tests that read them run wherever the
+# repository is cloned (each folder's README says what the sample is).
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+REV1 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
+REV2 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2.pdf"
+JST = FIXTURES / "decks" / "jst_regional_programs_2003.pdf"
 
 # Debian's Chromium, as the browser tests launch it (no sandbox as root; no background network on this closed network).
 CHROMIUM = Path("/usr/bin/chromium")

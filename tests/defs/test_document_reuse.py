@@ -1,7 +1,7 @@
 """A refresh recomputes only the documents that are new or changed, and what the code version says changed; the
 warehouse it leaves is the one a build from scratch leaves (real Dagster runs, DuckDB files and PDFs).
 
-Material: the bundled deck, ../shared/editions/meti_cluster_seminar_2005_rev1.pdf (a revised edition), and a copy
+Material: the bundled deck, tests/fixtures/editions/meti_cluster_seminar_2005_rev1.pdf (a revised edition), and a copy
 of rev1 with one amount re-typeset under the same file name (tests/editions/edits.py).
 """
 
@@ -15,21 +15,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.report import build as report_build
 from pipelines.lib.staging import by_document
 from pipelines.lib.staging.registry import STAGING
 from tests.editions.edits import Edit, replace_text
-from tests.support import DECK, failure_messages, refresh
+from tests.support import DECK, REV1, failure_messages, refresh
 
-REV1 = PROJECT_ROOT.parent / "shared" / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
 BASE, REV = DECK.stem, REV1.stem
 BLOCKS_ONLY = {st.name for st in STAGING if set(st.raw_inputs) == {"text_blocks"}}
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not REV1.exists(), reason="../shared/editions is not beside the project"),
-]
+pytestmark = pytest.mark.slow
 
 
 # ---- what a user reads, with run ids and times masked -------------------------------------------------------

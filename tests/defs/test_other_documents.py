@@ -1,5 +1,5 @@
 """Documents of another kind refresh: the real Dagster graph on the sample deck of another document, alone and
-beside the bundled deck (and beside the revised edition where ../shared/editions is beside the project).
+beside the bundled deck and the revised edition.
 
 The sample (tests/fixtures/decks/jst_regional_programs_2003.pdf) has tables and passages no family knows; its
 numbers must reach staging.quantities, a WARN check must name it, and the bundled deck's warehouse must not
@@ -16,13 +16,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.sources import connect_read_only, find_sources
 from pipelines.lib.staging.registry import CURATED
-from tests.support import DECK, failure_messages, refresh
+from tests.support import DECK, JST, REV1, failure_messages, refresh
 
-JST = PROJECT_ROOT / "tests" / "fixtures" / "decks" / "jst_regional_programs_2003.pdf"
-REV1 = PROJECT_ROOT.parent / "shared" / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
 BUNDLED, OTHER = DECK.stem, JST.stem
 
 
@@ -57,7 +54,7 @@ def alone(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def beside(tmp_path_factory):
-    return _run(tmp_path_factory.mktemp("other_beside"), [DECK, JST, *([REV1] if REV1.exists() else [])])
+    return _run(tmp_path_factory.mktemp("other_beside"), [DECK, JST, REV1])
 
 
 def test_a_document_of_another_kind_alone_publishes_with_a_warning(alone):

@@ -19,12 +19,9 @@ import duckdb
 import pytest
 
 from pipelines.lib.normalize import clean_text, parse_money
-from pipelines.lib.paths import PROJECT_ROOT
-from tests.support import DECK, failure_messages, refresh
+from tests.support import DECK, REV2, failure_messages, refresh
 
-EDITIONS = PROJECT_ROOT / "tests" / "fixtures" / "editions"
-REV2 = EDITIONS / "meti_cluster_seminar_2005_rev2.pdf"
-TRUTH = json.loads((EDITIONS / "meti_cluster_seminar_2005_rev2.truth.json").read_text(encoding="utf-8"))
+TRUTH = json.loads(REV2.with_name("meti_cluster_seminar_2005_rev2.truth.json").read_text(encoding="utf-8"))
 GRIDS = {t["id"]: t["cells"] for t in TRUTH["tables"]}
 BASE, REV = DECK.stem, REV2.stem
 

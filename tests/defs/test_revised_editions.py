@@ -1,6 +1,6 @@
 """Revised editions refresh without a code change: real PDFs through the real Dagster graph.
 
-Material: ../shared/editions/meti_cluster_seminar_2005_rev1.pdf with its truth file (five revised figures,
+Material: tests/fixtures/editions/meti_cluster_seminar_2005_rev1.pdf with its truth file (five revised figures,
 a new cluster row with a new country and new wording), and edited copies of the bundled deck made in
 tmp_path (tests/editions/edits.py): the next fiscal year's budget, a removed row, counts in new words, and a
 garbled number. Expected values are the truth file's and the edits' own statements of what was printed.
@@ -16,20 +16,15 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.validation.suites import load_suite
 from tests.editions.edits import write_garbled, write_new_phrasing, write_next_fiscal_year, write_row_removed
-from tests.support import DECK, failure_messages, refresh
+from tests.support import DECK, REV1, failure_messages, refresh
 
 # The module's warehouse (or copies) is built once: its tests share one xdist worker.
 pytestmark = pytest.mark.xdist_group("revised_editions")
 
-EDITIONS_DIR = PROJECT_ROOT.parent / "shared" / "editions"
-REV1 = EDITIONS_DIR / "meti_cluster_seminar_2005_rev1.pdf"
-TRUTH = EDITIONS_DIR / "meti_cluster_seminar_2005_rev1.truth.json"
+TRUTH = REV1.with_name("meti_cluster_seminar_2005_rev1.truth.json")
 BASE, REV = "meti_cluster_seminar_2005", "meti_cluster_seminar_2005_rev1"
-
-needs_rev1 = pytest.mark.skipif(not REV1.exists(), reason="../shared/editions is not beside the project")
 
 
 def _run(tmp: Path, pdfs: dict[str, Path]):
@@ -81,7 +76,6 @@ def both(both_and_first):
     return result, wh
 
 
-@needs_rev1
 def test_rev1_alone_refreshes_with_its_new_figures(rev1_alone):
     result, wh = rev1_alone
     assert result.success, failure_messages(result)
@@ -104,7 +98,6 @@ def test_rev1_alone_refreshes_with_its_new_figures(rev1_alone):
     assert _warnings(result) == {}  # one edition: no drift; every figure of rev1 has a rule
 
 
-@needs_rev1
 def test_rev1_beside_the_deck_lists_every_change(both):
     result, wh = both
     assert result.success, failure_messages(result)
@@ -154,7 +147,6 @@ def test_rev1_beside_the_deck_lists_every_change(both):
     assert (wh / "clusters.duckdb").exists()
 
 
-@needs_rev1
 def test_the_report_shows_what_changed_between_editions(both):
     _, wh = both
     page = (wh / "report" / "index.html").read_text(encoding="utf-8")
@@ -167,7 +159,6 @@ def test_the_report_shows_what_changed_between_editions(both):
     assert 'class="src"' in changes  # a new value opens the cell it was printed in
 
 
-@needs_rev1
 def test_checks_say_which_result_they_reuse(both_and_first):
     second, _, first = both_and_first
     assert first.success and second.success

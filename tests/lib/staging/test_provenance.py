@@ -5,13 +5,13 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.schema import table
 from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.tables.extract import extract_document
 from pipelines.lib.warehouse.build import write_table
+from tests.support import REV1
 
 
 def test_every_mart_carries_the_address_of_its_figures():
@@ -28,13 +28,10 @@ DOC = "meti_cluster_seminar_2005"
 WITH_RAW_TEXT = [st for st in STAGING if "raw_text" in st.spec.column_names]
 
 
-REV1 = PROJECT_ROOT.parent / "shared" / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
-
-
 @pytest.fixture(scope="module")
 def con(deck_extraction):
-    """The bundled deck and, where ../shared/editions is beside the project, the revised edition."""
-    extractions = [deck_extraction] + ([extract_document(REV1)] if REV1.exists() else [])
+    """The bundled deck and the revised edition."""
+    extractions = [deck_extraction, extract_document(REV1)]
     raw_layer = RawLayer.from_extractions(extractions)
     con = duckdb.connect()
     for name in ("documents", "tables", "table_cells", "table_annotations", "text_blocks"):
@@ -51,8 +48,7 @@ def con(deck_extraction):
 @pytest.mark.parametrize("name", [st.name for st in WITH_RAW_TEXT])
 def test_every_row_of_the_deck_resolves_to_its_source(con, name):
     assert unresolved_rows(con, table(f"staging.{name}"), DOC) == []
-    if REV1.exists():
-        assert unresolved_rows(con, table(f"staging.{name}"), REV1.stem) == []
+    assert unresolved_rows(con, table(f"staging.{name}"), REV1.stem) == []
     addressed = con.execute(f"select count(*) from staging.{name} where source_row is not null").fetchall()[0][0]
     if name != "cluster_projects":  # its entries are 注 lines printed with the table: no cell address
         assert addressed > 0

@@ -7,14 +7,10 @@ import re
 
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.tables.extract import extract_document
+from tests.support import REV1
 
-EDITIONS = PROJECT_ROOT.parent / "shared" / "editions"
-REV1 = EDITIONS / "meti_cluster_seminar_2005_rev1.pdf"
-TRUTH = EDITIONS / "meti_cluster_seminar_2005_rev1.truth.json"
-
-pytestmark = pytest.mark.skipif(not REV1.exists(), reason="../shared/editions is not beside the project")
+TRUTH = REV1.with_name("meti_cluster_seminar_2005_rev1.truth.json")
 
 
 def _squash(text: str) -> str:

@@ -1,6 +1,6 @@
 """The table families as declarations: a table is claimed by its title or enough of its header, and its columns are
 read by what their header says, in any order; a column no field names is reported, a table without a required
-one is left unclaimed. The headers are the deck's own and the re-issue's (../shared/editions/…_rev2.pdf)."""
+one is left unclaimed. The headers are the deck's own and the re-issue's (tests/fixtures/editions/…_rev2.pdf)."""
 
 import pytest
 
