@@ -8,6 +8,7 @@ The tests skip only when the registry cannot be reached.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import subprocess
@@ -84,7 +85,14 @@ def _pip(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _client(version: str, folder: Path) -> Path:
-    """The python of a venv holding duckdb==version (made once, then reused while it still imports it)."""
+    """The python of a venv holding duckdb==version (made once, then reused while it still imports it); one
+    process at a time builds it (xdist workers share pytest's cache folder, and cleared it under each other)."""
+    with folder.with_name(f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_client(version, folder)
+
+
+def _build_client(version: str, folder: Path) -> Path:
     python = folder / "bin" / "python"
     check = [str(python), "-c", "import duckdb, pytz; print(duckdb.__version__)"]
     if python.exists() and subprocess.run(check, capture_output=True, text=True).stdout.strip() == version:
@@ -96,7 +104,8 @@ def _client(version: str, folder: Path) -> Path:
         if unreachable:
             pytest.skip(f"the package registry cannot be reached to install duckdb=={version}: {unreachable[0]}")
         pytest.fail(f"pip could not install duckdb=={version}:\n{installed.stderr[-3000:]}")
-    assert subprocess.run(check, capture_output=True, text=True).stdout.strip() == version
+    checked = subprocess.run(check, capture_output=True, text=True)
+    assert checked.stdout.strip() == version, checked.stderr[-3000:]
     return python
 
 
