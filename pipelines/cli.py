@@ -52,9 +52,13 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     """Failed steps and failed ERROR checks: what stops a refresh."""
     import dagster as dg
 
-    from pipelines.progress import failure_text
+    from pipelines.progress import failure_text, is_check_failure
 
-    steps = [failure_text(e) for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    steps = [
+        failure_text(e)
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.STEP_FAILURE and not is_check_failure(e)
+    ]
     return steps + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
@@ -93,9 +97,9 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.progress import ProgressView, file_logger, progress_logger, step_stages
+    from pipelines.progress import ProgressView, file_logger, key_stages, progress_logger
 
-    view = ProgressView(step_stages(defs))
+    view = ProgressView(key_stages(defs))
     loggers = {"progress": progress_logger(view), "file": file_logger(log_path)}
     if verbose:
         loggers["console"] = dg.colored_console_logger
