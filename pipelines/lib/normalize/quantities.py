@@ -15,6 +15,11 @@
   ((1), 1., ①), ordinals (第17回, 第2の, 2年度目, 3年目以降, その3, 活動事例1, 21世紀), the denominator of a rate
   (1地域あたり, 1社あたりの件数), months and days without a year, and numbers inside names (Route 128, COSMOS2).
   These masks run first, so no bound phrase makes 第19回のプロジェクト a count;
+* the edition in a title is part of its name and masked like Route 128: a year-like number (1800–2099) glued
+  to a title noun (地域経済レポート2003, ものづくり白書2004, 計画, プラン, ビジョン, 戦略, 構想, 報告書) or ending
+  a title in 「」/『』. It is not masked when it reads as a year or an amount (計画2005年度, 計画2001～2005,
+  計画2000社) or starts a list of numbers (計画2003 2004). Masked rather than typed ``year``: a publication's
+  edition is not a date the document reports, and a year would mix titles into the years of the document.
 
 Values are in base units (yen, persons, companies, …, percent, km2, km, times, year, duration_years); a range
 keeps its bounds in ``low``/``high`` and its high bound in ``value``; a decrease printed with ▲ or △ is negative.
@@ -129,6 +134,16 @@ _COUNTER_RUN = rf"[{KANJI_KATAKANA}]{{0,4}}"
 _RATE_DENOMINATOR = re.compile(
     rf"{NUM_START}(?:{_INT}{MULTIPLIER}?{_COUNTER_RUN}){{1,3}}(?:あたり|当たり|当り|につき|毎に|ごと)"
 )
+_YEARLIKE = r"(?:1[89]|20)[0-9]{2}"
+_TITLE_NOUNS = "レポート|リポート|白書|報告書|計画|プラン|ビジョン|戦略|構想"
+_TITLE_EDITION = re.compile(
+    # 地域経済レポート2003, ものづくり白書2004: a year-like number glued to a title noun, not followed by what
+    # makes it a year, a range, an amount or a list of numbers (計画2005年度, 計画2001～2005, プラン2010 2015) …
+    rf"(?:{_TITLE_NOUNS})(?P<n>{_YEARLIKE})(?![0-9])(?!\s?[0-9.,/～~%年月万億兆千百{KANJI_KATAKANA}])"
+    # … or ending a title in 「」 or 『』 right after a word of it: 「地域経済レポート2003」.
+    rf"|[「『][^「」『』]*[^\s0-9「『.,/～~](?P<b>{_YEARLIKE})(?=[」』])"
+)
+"""The edition in a publication's or a plan's name: part of the name, not a quantity (like Route 128)."""
 _DATE_PART = re.compile(rf"(?<![0-9年])(?P<n>{_INT})月(?:(?P<d>{_INT})日)?|(?P<h>{_INT})[:：](?P<mi>[0-9]{{2}})")
 
 # ---- typed readings of our own (ratios, lengths, fractions, tenths) ----------------------------------
@@ -228,6 +243,8 @@ def mask_non_quantities(cleaned: str) -> str:
     for pattern in (_ORDINAL_BEFORE, _ORDINAL_AFTER, _LIST_NUMBER, _RATE_DENOMINATOR, _DATE_PART):
         for m in pattern.finditer(cleaned):
             mask(m.start(), m.end())
+    for m in _TITLE_EDITION.finditer(cleaned):
+        mask(*m.span("n" if m.group("n") is not None else "b"))
     return "".join(chars)
 
 

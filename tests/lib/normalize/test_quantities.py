@@ -172,6 +172,11 @@ def test_era_less_fiscal_years_take_the_documents_era_and_are_never_guessed():
         "<STEP 1>",
         "3D",
         "ISO 9001",  # names
+        "地域経済レポート2003",
+        "「地域経済レポート2003」",
+        "『ものづくり白書2004』",
+        "新産業創造戦略2005",
+        "ビジョン2020",  # the edition in a publication's or a plan's name
         "6月21日",
         "10:30",  # a date or a time without a year
         "―",
@@ -189,6 +194,21 @@ def test_numbers_around_non_quantities_are_still_read():
         ("5,000万円以内", D(50_000_000), "yen", "at_most"),
     ]
     assert read("5 年間 (3 年目に中間評価 )") == [("5年間", D(5), "duration_years", "exact")]
+
+
+def test_a_year_in_a_title_is_masked_but_a_year_a_range_or_a_count_after_a_title_noun_is_read():
+    assert read("地域経済レポート2003によると、200を超える大学") == [
+        ("200を超える大学", D(200), "universities", "at_least")
+    ]
+    assert read("『ものづくり白書』2004年版") == [("2004年", D(2004), "year", "exact")]
+    assert read("産業クラスター計画2005年度予算") == [("2005年度", D(2005), "year", "exact")]
+    assert read("計画2001～2005") == [("2001～2005", D(2005), "year", "range")]
+    assert read("産業クラスター計画19プロジェクト") == [("19プロジェクト", D(19), "プロジェクト", "exact")]
+    assert read("年次計画2003 2004", hint=YEAR_HINT) == [  # a list of years, not an edition
+        ("2003", D(2003), "year", "exact"),
+        ("2004", D(2004), "year", "exact"),
+    ]
+    assert mask_non_quantities("「地域経済レポート2003」で2003年") == "「地域経済レポート____」で2003年"
 
 
 def test_mask_keeps_the_length_and_hides_only_the_digits_of_non_quantities():
