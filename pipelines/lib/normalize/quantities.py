@@ -173,7 +173,7 @@ _KNOWN_COUNTERS: dict[str, str] = {
     **COUNT_UNITS,  # 社, 人, 件 … where the count grammar left a number (約100社以上: qualifiers that disagree)
     "円": "yen",
 }
-_KANJI_COUNTER = r"(?:(?!以上|以内|未満|以下|程度|前後|強|弱|超|余|近)[\u4e00-\u9fff]){1,8}"
+_KANJI_COUNTER = r"(?:(?!以上|以内|未満|以下|程度|前後|強|弱|超|余|近[くい])[\u4e00-\u9fff]){1,8}"
 _KATAKANA_COUNTER = r"[ァ-ヶー]{2,12}"
 _COUNTER_AFTER = re.compile(
     "|".join(sorted(map(re.escape, _KNOWN_COUNTERS), key=len, reverse=True))
