@@ -49,13 +49,23 @@ def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSev
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed steps and failed ERROR checks: what stops a refresh."""
+    """Failed steps, each named by the asset it was computing (the first of its assets not materialized), and
+    failed ERROR checks: what stops a refresh."""
     import dagster as dg
 
-    from pipelines.progress import failure_text, is_check_failure
+    from pipelines.definitions import defs
+    from pipelines.progress import failure_text, is_check_failure, step_assets
+
+    done = {e.asset_key for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    selected = result.dagster_run.asset_selection  # empty: the whole job
+    order = step_assets(defs)
+
+    def at(step: str | None) -> str | None:
+        pending = [k for k in order.get(step or "", []) if k not in done and (not selected or k in selected)]
+        return pending[0].to_user_string() if pending else None
 
     steps = [
-        failure_text(e)
+        failure_text(e, at(e.step_key))
         for e in result.all_events
         if e.event_type == dg.DagsterEventType.STEP_FAILURE and not is_check_failure(e)
     ]

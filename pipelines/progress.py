@@ -245,11 +245,21 @@ def is_check_failure(event: dg.DagsterEvent) -> bool:
     return err is not None and err.cls_name == "DagsterAssetCheckFailedError"
 
 
-def failure_text(event: dg.DagsterEvent) -> str:
-    """A failed step's own message (its cause when Dagster wrapped it), without the traceback."""
+def step_assets(defs: dg.Definitions) -> dict[str, list[dg.AssetKey]]:
+    """step key → the assets its step computes, in the order it computes them."""
+    return {
+        a.node_def.name: [spec.key for spec in a.specs]
+        for a in defs.resolve_asset_graph().assets_defs
+        if a.is_executable and a.specs
+    }
+
+
+def failure_text(event: dg.DagsterEvent, at: str | None = None) -> str:
+    """A failed step's own message (its cause when Dagster wrapped it), without the traceback, named by what it
+    was computing (``at``: the asset, since a step computes several) or else by the step."""
     err = event.step_failure_data.error
     cause = err.cause if err and err.cause else err
-    return f"{event.step_key}: {cause.message.strip() if cause else 'unknown error'}"
+    return f"{at or event.step_key}: {cause.message.strip() if cause else 'unknown error'}"
 
 
 class _ViewHandler(logging.Handler):
