@@ -13,6 +13,7 @@ page, table, cell, header, text, bbox), with a PNG crop of that region per row i
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -107,9 +108,15 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.progress import ProgressView, file_logger, key_stages, progress_logger
+    from pipelines.defs.extract import PAGES
+    from pipelines.progress import ProgressView, file_logger, key_stages, page_handler, progress_logger
 
     view = ProgressView(key_stages(defs))
+    pages = [page_handler(view), logging.FileHandler(log_path, mode="a", encoding="utf-8")]
+    pages[1].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    PAGES.setLevel(logging.INFO)
+    for handler in pages:
+        PAGES.addHandler(handler)
     loggers = {"progress": progress_logger(view), "file": file_logger(log_path)}
     if verbose:
         loggers["console"] = dg.colored_console_logger
@@ -122,6 +129,9 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
             "loggers": {name: {"config": {"log_level": "DEBUG"}} if name == "console" else {} for name in loggers}
         },
     )
+    for handler in pages:
+        PAGES.removeHandler(handler)
+        handler.close()
     view.finish()
     return result, view
 

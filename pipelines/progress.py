@@ -284,6 +284,22 @@ def _logger(name: str, handlers: Callable[[], Iterable[logging.Handler]]) -> dg.
     return dg.LoggerDefinition(build, description=name)
 
 
+class _PageHandler(logging.Handler):
+    """The extraction's page lines (a plain Python logger, not the run's event log) into the view's bar."""
+
+    def __init__(self, view: ProgressView) -> None:
+        super().__init__(logging.INFO)
+        self.view = view
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.view.handle(None, record.getMessage(), None)
+
+
+def page_handler(view: ProgressView) -> logging.Handler:
+    """A handler for the 'pipelines.pages' logger that draws the page bar."""
+    return _PageHandler(view)
+
+
 def progress_logger(view: ProgressView) -> dg.LoggerDefinition:
     """A Dagster logger that feeds the progress view."""
     return _logger("progress", lambda: [_ViewHandler(view)])

@@ -5,6 +5,7 @@ metadata), then the WARN checks on raw/tables; a UI selection of some of them co
 """
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -43,6 +44,9 @@ RAW_OUTPUTS = {
     "text_blocks": "Every paragraph of every page outside its tables: passages, other text, titles, page numbers.",
 }
 WITH_TABLE_IMAGES = ("tables", "table_cells")
+PAGES = logging.getLogger("pipelines.pages")
+"""Each page extracted: not an event of the run (28 writes to its event log per document), only the terminal's
+bar listens (`make run` attaches it)."""
 DOCUMENTS_KEY = dg.AssetKey(["raw", "documents"])
 TABLES_KEY = dg.AssetKey(["raw", "tables"])
 
@@ -188,7 +192,7 @@ def _raw_extraction(
     """Extract every table and passage of each new or changed source PDF; keep the others' rows."""
 
     def progress(page: int, pages: int, file_name: str) -> None:
-        context.log.info(f"{file_name}: page {page}/{pages} extracted")
+        PAGES.info("%s: page %d/%d extracted", file_name, page, pages)
 
     pdfs = {p.stem: p for p in list_source_pdfs(settings.raw_path())}
     current = {d: sha256_file(p) for d, p in pdfs.items()}
