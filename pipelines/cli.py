@@ -109,6 +109,7 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
 
     from pipelines.definitions import defs
     from pipelines.defs.extract import PAGES
+    from pipelines.instance import refresh_instance
     from pipelines.progress import ProgressView, file_logger, key_stages, page_handler, progress_logger
 
     view = ProgressView(key_stages(defs))
@@ -122,7 +123,7 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
         loggers["console"] = dg.colored_console_logger
     job = defs.resolve_job_def("refresh_job").with_logger_defs(loggers)
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(),
+        instance=refresh_instance(),
         run_id=run_id,
         raise_on_error=False,
         run_config={
