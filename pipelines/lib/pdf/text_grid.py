@@ -193,7 +193,26 @@ class _Placed:
     r1: int  # inclusive
 
 
-def _place(blocks_by_band: Sequence[list[_Block]], n_cols: int) -> tuple[list[tuple[float, float]], list[_Placed]] | None:
+def _row_edges(rows: Sequence[tuple[float, float]], rules: Sequence[float], em: float) -> list[float]:
+    """Edges between rows: the rule between two rows where there is one, else the middle of the gap; outer edges
+    on the rules just outside the text, else on the text."""
+    def rule_in(lo: float, hi: float) -> float | None:
+        return next((y for y in rules if lo <= y <= hi), None)
+
+    first = rule_in(rows[0][0] - 1.5 * em, rows[0][0] + 0.2 * em)
+    last = rule_in(rows[-1][1] - 0.2 * em, rows[-1][1] + 1.5 * em)
+    edges = [first if first is not None else rows[0][0] - 1.0]
+    for a, b in zip(rows, rows[1:], strict=False):
+        ruled = rule_in(a[1] - 0.2 * em, b[0] + 0.2 * em)
+        edges.append(ruled if ruled is not None else (a[1] + b[0]) / 2)
+    edges.append(last if last is not None else rows[-1][1] + 1.0)
+    return edges
+
+
+def _place(
+    blocks_by_band: Sequence[list[_Block]], n_cols: int, rules: Sequence[float], em: float
+) -> tuple[list[float], list[_Placed]] | None:
+    """Row edges and every block placed on its rows (and columns); None where two blocks of a column share a row."""
     rows: list[tuple[float, float]] = []
     placed: list[_Placed] = []
     for band in blocks_by_band:
@@ -213,9 +232,12 @@ def _place(blocks_by_band: Sequence[list[_Block]], n_cols: int) -> tuple[list[tu
         for a, b in zip(mine, mine[1:], strict=False):
             if b.r0 <= a.r1:
                 return None  # two cells of one column in one row: the rows are wrong
-    _centre_spans(rows, placed, n_cols)
+    edges = _row_edges(rows, rules, em)
+    _group_spans(placed, n_cols)
+    _centre_spans(edges, placed, n_cols)
+    _group_spans(placed, n_cols)
     _label_spans(placed, n_cols)
-    return rows, placed
+    return edges, placed
 
 
 def _label_spans(placed: Sequence[_Placed], n_cols: int) -> None:
@@ -230,40 +252,59 @@ def _label_spans(placed: Sequence[_Placed], n_cols: int) -> None:
             p.block.last_col += 1
 
 
-def _centre_spans(rows: Sequence[tuple[float, float]], placed: Sequence[_Placed], n_cols: int) -> None:
+def _centre_spans(edges: Sequence[float], placed: Sequence[_Placed], n_cols: int) -> None:
     """A block alone in its column over a run of rows, centred on that run, spans it (a merged label)."""
     for col in range(n_cols):
         mine = sorted((p for p in placed if p.block.col == col), key=lambda p: p.r0)
         for i, p in enumerate(mine):
             lo = mine[i - 1].r1 + 1 if i else 0
-            hi = mine[i + 1].r0 - 1 if i + 1 < len(mine) else len(rows) - 1
+            hi = mine[i + 1].r0 - 1 if i + 1 < len(mine) else len(edges) - 2
             if lo == p.r0 and hi == p.r1:
                 continue
             em = p.block.lines[0].size
-            best = (abs((rows[p.r0][0] + rows[p.r1][1]) / 2 - p.block.centre), p.r0, p.r1)
+            best = (abs((edges[p.r0] + edges[p.r1 + 1]) / 2 - p.block.centre), p.r0, p.r1)
             for a in range(lo, p.r0 + 1):
                 for b in range(p.r1, hi + 1):
                     if (a, b) == (p.r0, p.r1) or a == 0 < p.r0:
                         continue  # a label never joins the header row
-                    off = abs((rows[a][0] + rows[b][1]) / 2 - p.block.centre)
-                    if off < CENTRE_TOLERANCE * em and off < best[0]:
-                        best = (off, a, b)
+                    off = abs((edges[a] + edges[b + 1]) / 2 - p.block.centre)
+                    if off < CENTRE_TOLERANCE * em and b - a > best[2] - best[1]:
+                        best = (off, a, b)  # of the runs it is centred on, the longest: empty labels are merged
             p.r0, p.r1 = best[1], best[2]
 
 
+def _group_spans(placed: Sequence[_Placed], n_cols: int) -> None:
+    """Beside a label that spans rows, a column with one cell in those rows describes the label's group: that cell
+    spans the label's rows too (a program's start year beside the program); stops at a column that varies."""
+    for p in sorted(placed, key=lambda p: p.block.col):
+        if p.r1 == p.r0:
+            continue
+        for col in range(p.block.last_col + 1, n_cols):
+            inside = [q for q in placed if q.block.col == col and q.r0 <= p.r1 and p.r0 <= q.r1]
+            if len(inside) != 1 or inside[0].r0 < p.r0 or inside[0].r1 > p.r1:
+                break
+            inside[0].r0, inside[0].r1 = p.r0, p.r1
+
+
 def _region_grid(page: Page, lines: Sequence[TextLine], rules: Sequence[float], fits: GridCheck | None) -> Grid | None:
-    """The first grid of a region, over the ways of reading its gutters, that cuts no text and fits."""
+    """The first grid of a region, over the ways of reading its gutters, that cuts no text and fits; else the first
+    that cuts no text (kept for the caller to report, as a ruled grid in doubt is); None when every reading cuts."""
+    uncut: list[Grid] = []
     for spanning in SPANNING:
         grid = _region_grid_with(page, lines, rules, spanning)
-        if grid is None:
+        if grid is None or grid.cuts:
             continue
-        if not grid.cuts and (fits is None or fits(grid)):
+        if fits is None or fits(grid):
             return grid
-        _debug(page, f"spanning={spanning}: cuts={grid.cuts}")
-    return None
+        uncut.append(grid)
+    return uncut[0] if uncut else None
 
 
-def _region_grid_with(page: Page, lines: Sequence[TextLine], rules: Sequence[float], spanning: bool) -> Grid | None:
+def _region_grid_with(
+    page: Page, lines: Sequence[TextLine], rules: Sequence[float], spanning: bool, dropped: frozenset[float] = frozenset()
+) -> Grid | None:
+    """One reading of a region; a header centred over a column whose body is set flush left or right stands apart
+    from its body, so the gutter between a column of header only and one of body only is dropped and read again."""
     chars = [c for ln in lines for c in ln.chars]
     em = statistics.median(_size(c) for c in chars)
     pieces = [seg for ln in lines for seg in _segments(ln)]
@@ -273,7 +314,9 @@ def _region_grid_with(page: Page, lines: Sequence[TextLine], rules: Sequence[flo
         return None
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars)
-    mids = [(a + b) / 2 for a, b in gutters]
+    mids = [m for a, b in gutters if (m := round((a + b) / 2, 2)) not in dropped]
+    if len(mids) + 1 < MIN_SHAPE[1]:
+        return None
     xs = [x0 - 1.0, *mids, x1 + 1.0]
     n_cols = len(xs) - 1
     by_col: list[list[dict[str, Any]]] = [[] for _ in range(n_cols)]
@@ -292,17 +335,17 @@ def _region_grid_with(page: Page, lines: Sequence[TextLine], rules: Sequence[flo
     top = min(b.top for b in blocks)
     bottom = max(b.bottom for b in blocks)
     inner = [y for y in rules if top < y < bottom]
-    found = _place(_bands(blocks, inner), n_cols)
+    found = _place(_bands(blocks, inner), n_cols, rules, em)
     if found is None:
         _debug(page, "rows disagree")
         return None
-    rows, placed = found
-    if len(rows) < MIN_SHAPE[0]:
+    ys, placed = found
+    n_rows = len(ys) - 1
+    if n_rows < MIN_SHAPE[0]:
         return None
-    ys = [top - 1.0] + [(a[1] + b[0]) / 2 for a, b in zip(rows, rows[1:], strict=False)] + [bottom + 1.0]
     origin = "partial_rules" if inner else "text_alignment"
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    grid = Grid(page.page_number, bbox, n_rows=len(rows), n_cols=n_cols, padding=0.0, edge_source=origin)
+    grid = Grid(page.page_number, bbox, n_rows=n_rows, n_cols=n_cols, padding=0.0, edge_source=origin)
     grid.origin = origin
     right = [max((c["x1"] for c in cs), default=xs[i + 1]) for i, cs in enumerate(by_col)]
     taken: set[tuple[int, int]] = set()
@@ -316,14 +359,36 @@ def _region_grid_with(page: Page, lines: Sequence[TextLine], rules: Sequence[flo
                 taken.add((r, c))
                 cell_box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
                 grid.cells.append(GridCell(r, c, text, (r, c) != (p.r0, c0), cell_box))
-    for r in range(len(rows)):
+    for r in range(n_rows):
         for c in range(n_cols):
             if (r, c) not in taken:
                 grid.cells.append(GridCell(r, c, "", False, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
                 boxes.append((xs[c], ys[r], xs[c + 1], ys[r + 1]))
     grid.cells.sort(key=lambda c: (c.row, c.col))
     grid.cuts = _cuts([ln for b in blocks for ln in b.lines], boxes, xs, ys)
+    own = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+    for cell in grid.cells:
+        own[cell.row][cell.col] = "" if cell.is_merged_fill else cell.text
+    apart = _header_apart(own)
+    if apart is not None:
+        return _region_grid_with(page, lines, rules, spanning, dropped | {mids[apart]})
     return grid
+
+
+def _header_apart(rows: Sequence[Sequence[str]]) -> int | None:
+    """The gutter (by index) between a column that holds only a header and a neighbour that holds only a body."""
+    def header_only(c: int) -> bool:
+        return bool(rows[0][c]) and not any(r[c] for r in rows[1:])
+
+    def body_only(c: int) -> bool:
+        return not rows[0][c] and any(r[c] for r in rows[1:])
+
+    for c in range(len(rows[0])):
+        if header_only(c):
+            for k in (c + 1, c - 1):
+                if 0 <= k < len(rows[0]) and body_only(k):
+                    return min(c, k)
+    return None
 
 
 def _debug(page: Page, msg: str) -> None:
