@@ -41,6 +41,7 @@ BLOCK_PITCH = 1.45  # line pitch (in em) above which two lines of one column are
 MAX_LINE_GAP = 3.0  # em between two lines of one table region; a wider gap ends it
 MIN_SHAPE = (3, 2)  # rows and columns of an inferred grid
 CENTRE_TOLERANCE = 0.35  # em: a label is centred on a run of rows when the centres differ by less
+WRAP_SLACK = 0.1  # em past a column's longest line that its lines may reach: wider than the fit margin for rounding
 _ASCENT, _DESCENT = 0.8, 0.2  # em above and below the baseline: a line's box, whatever the font claims
 
 Origin = str  # "rules" | "partial_rules" | "text_alignment"
@@ -347,7 +348,8 @@ def _region_grid_with(
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
     grid = Grid(page.page_number, bbox, n_rows=n_rows, n_cols=n_cols, padding=0.0, edge_source=origin)
     grid.origin = origin
-    right = [max((c["x1"] for c in cs), default=xs[i + 1]) for i, cs in enumerate(by_col)]
+    # A column's wrap width is at least its longest line: a glyph that ends there fits (no margin for rounding).
+    right = [max((c["x1"] for c in cs), default=xs[i + 1]) + WRAP_SLACK * em for i, cs in enumerate(by_col)]
     taken: set[tuple[int, int]] = set()
     boxes: list[BBox] = []
     for p in placed:
