@@ -350,6 +350,11 @@ def _region_grid_with(
     grid.origin = origin
     # A column's wrap width is at least its longest line: a glyph that ends there fits (no margin for rounding).
     right = [max((c["x1"] for c in cs), default=xs[i + 1]) + WRAP_SLACK * em for i, cs in enumerate(by_col)]
+    for p in placed:  # a header centred over its column spans as far right of its middle as the column's text left
+        c = p.block.col
+        if p.r0 == 0 and p.block.last_col == c and by_col[c]:
+            widest = max(p.block.lines, key=lambda ln: ln.bbox[2] - ln.bbox[0])
+            right[c] = max(right[c], widest.bbox[0] + widest.bbox[2] - min(ch["x0"] for ch in by_col[c]))
     taken: set[tuple[int, int]] = set()
     boxes: list[BBox] = []
     for p in placed:
