@@ -22,7 +22,7 @@ from pipelines.lib.kept import KeptWork
 from pipelines.lib.pdf.crops import regions_markdown
 from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
 from pipelines.lib.schema import table
-from pipelines.lib.staging.document_checks import RAW_TABLE_CHECKS, all_findings, document_findings
+from pipelines.lib.staging.document_checks import EDITION_CHECK, RAW_TABLE_CHECKS, all_findings, document_findings
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.tables.extract import extract_document
 
@@ -183,3 +183,45 @@ def _missing_columns_line(f: dict[str, Any]) -> str:
 def claimed_tables_have_their_required_columns(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Lists tables kept as unrecognised because their header lacks a column their family cannot do without."""
     return _raw_tables_result("claimed_tables_have_their_required_columns", warehouse, _missing_columns_line)
+
+
+def _missing_table_line(f: dict[str, Any]) -> str:
+    return f"{f['where']}: {f['why']}, but no {f['family']} table was recognised there"
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "tables"]),
+    name="pages_that_promise_a_table_have_one",
+    description="A slide whose title or header names a table family gives that table (WARN: page and family listed)",
+    blocking=False,
+    pool=WRITER_POOL,
+)
+def pages_that_promise_a_table_have_one(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Lists pages whose title names a family, or whose text is a family's header, where no table was read."""
+    return _raw_tables_result("pages_that_promise_a_table_have_one", warehouse, _missing_table_line)
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["staging", "quantities"]),
+    name="curated_tables_hold_as_much_as_the_previous_edition",
+    description="Curated tables hold at least half the quantities they held in the deck's previous edition (WARN)",
+    blocking=False,
+    pool=WRITER_POOL,
+)
+def curated_tables_hold_as_much_as_the_previous_edition(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Lists documents whose curated tables hold far fewer quantities than the edition before them did."""
+    with warehouse.working() as con:
+        work = document_findings(con, EDITION_CHECK, KeptWork.in_build_dir(warehouse.paths.build_dir))
+    found = all_findings(work)
+    lines = [
+        f"{f['where']}: curated tables hold {f['held']} of {f['read']} quantities; {f['previous']} held "
+        f"{f['held_before']} of {f['read_before']}: tables may have been printed in a way no grid was read from"
+        for f in found
+    ]
+    return findings_result(
+        found,
+        lines,
+        warn=True,
+        documents_recomputed=dg.MetadataValue.json(work.recomputed),
+        documents_reused=dg.MetadataValue.json(work.reused),
+    )

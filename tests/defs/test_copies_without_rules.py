@@ -6,8 +6,6 @@ breaks and spaces inside a cell set aside: where a wrapped line ends is read fro
 """
 
 import re
-import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -73,5 +71,3 @@ def test_grid_origin_says_how_each_table_was_read(copy_site, published_site):
     assert origins == {"text_alignment" if style == "borderless" else "partial_rules"}
     ruled = duckdb.connect(str(published_site.warehouse / "clusters.duckdb"), read_only=True)
     assert {o for (o,) in ruled.execute("select distinct grid_origin from raw.tables").fetchall()} == {"rules"}
-
-

@@ -11,6 +11,7 @@ wrapped cell stays one cell because its lines keep the column's line pitch.
 from __future__ import annotations
 
 import bisect
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -181,7 +182,7 @@ def _rows_of_band(band: Sequence[_Block], n_cols: int) -> list[tuple[float, floa
     rows = []
     for i in range(most):
         rows.append((min(k[i].top for k in keys), max(k[i].bottom for k in keys)))
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if a[1] > b[0]:
             return None
     return rows
@@ -197,13 +198,14 @@ class _Placed:
 def _row_edges(rows: Sequence[tuple[float, float]], rules: Sequence[float], em: float) -> list[float]:
     """Edges between rows: the rule between two rows where there is one, else the middle of the gap; outer edges
     on the rules just outside the text, else on the text."""
+
     def rule_in(lo: float, hi: float) -> float | None:
         return next((y for y in rules if lo <= y <= hi), None)
 
     first = rule_in(rows[0][0] - 1.5 * em, rows[0][0] + 0.2 * em)
     last = rule_in(rows[-1][1] - 0.2 * em, rows[-1][1] + 1.5 * em)
     edges = [first if first is not None else rows[0][0] - 1.0]
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         ruled = rule_in(a[1] - 0.2 * em, b[0] + 0.2 * em)
         edges.append(ruled if ruled is not None else (a[1] + b[0]) / 2)
     edges.append(last if last is not None else rows[-1][1] + 1.0)
@@ -230,7 +232,7 @@ def _place(
             placed.append(_Placed(b, base + min(hit), base + max(hit)))
     for col in range(n_cols):
         mine = sorted((p for p in placed if p.block.col <= col <= p.block.last_col), key=lambda p: p.r0)
-        for a, b in zip(mine, mine[1:], strict=False):
+        for a, b in itertools.pairwise(mine):
             if b.r0 <= a.r1:
                 return None  # two cells of one column in one row: the rows are wrong
     edges = _row_edges(rows, rules, em)
@@ -247,8 +249,7 @@ def _label_spans(placed: Sequence[_Placed], n_cols: int) -> None:
         if p.block.col != 0:
             continue
         while p.block.last_col + 1 < n_cols and not any(
-            q.block.col <= p.block.last_col + 1 <= q.block.last_col and q.r0 <= p.r1 and p.r0 <= q.r1
-            for q in placed
+            q.block.col <= p.block.last_col + 1 <= q.block.last_col and q.r0 <= p.r1 and p.r0 <= q.r1 for q in placed
         ):
             p.block.last_col += 1
 
@@ -302,7 +303,11 @@ def _region_grid(page: Page, lines: Sequence[TextLine], rules: Sequence[float], 
 
 
 def _region_grid_with(
-    page: Page, lines: Sequence[TextLine], rules: Sequence[float], spanning: bool, dropped: frozenset[float] = frozenset()
+    page: Page,
+    lines: Sequence[TextLine],
+    rules: Sequence[float],
+    spanning: bool,
+    dropped: frozenset[float] = frozenset(),
 ) -> Grid | None:
     """One reading of a region; a header centred over a column whose body is set flush left or right stands apart
     from its body, so the gutter between a column of header only and one of body only is dropped and read again."""
@@ -310,7 +315,9 @@ def _region_grid_with(
     em = statistics.median(_size(c) for c in chars)
     pieces = [seg for ln in lines for seg in _segments(ln)]
     lone = _lone_labels(lines, em) if spanning else set()
-    gutters = _gutters([(seg[0]["x0"], seg[-1]["x1"]) for i, ln in enumerate(lines) if i not in lone for seg in _segments(ln)], em)
+    gutters = _gutters(
+        [(seg[0]["x0"], seg[-1]["x1"]) for i, ln in enumerate(lines) if i not in lone for seg in _segments(ln)], em
+    )
     if len(gutters) + 1 < MIN_SHAPE[1]:
         return None
     x0 = min(c["x0"] for c in chars)
@@ -384,6 +391,7 @@ def _region_grid_with(
 
 def _header_apart(rows: Sequence[Sequence[str]]) -> int | None:
     """The gutter (by index) between a column that holds only a header and a neighbour that holds only a body."""
+
     def header_only(c: int) -> bool:
         return bool(rows[0][c]) and not any(r[c] for r in rows[1:])
 
@@ -435,4 +443,4 @@ def region_text(lines: Sequence[TextLine]) -> str:
     return "\n".join(ln.text for ln in lines)
 
 
-__all__ = ["find_text_grids", "horizontal_rules", "Origin", "BBox"]
+__all__ = ["BBox", "Origin", "find_text_grids", "horizontal_rules"]
