@@ -41,8 +41,8 @@ def test_no_shared_deck_reports_a_missing_table(pdf):
 
 def test_a_table_made_unreadable_is_reported_by_its_title(tmp_path):
     """The overseas-cluster table of page 3 blanked (its rules kept, its text gone): the title still names it."""
-    x0, top, _, _ = find_text_bbox(DECK, 3, "シリコンバレー")
-    _, _, x1, bottom = find_text_bbox(DECK, 3, "COE展開。")
+    _, top, _, _ = find_text_bbox(DECK, 3, "シリコンバレー")
+    _, _, _, bottom = find_text_bbox(DECK, 3, "COE展開。")
     copy = remove_text(DECK, tmp_path / "unreadable.pdf", 3, (0, top - 30, 720, bottom + 2))
     found = _missing(copy)
     assert [(f["where"], f["family"]) for f in found] == [("unreadable.pdf, page 3", "overseas_clusters")]
