@@ -422,6 +422,15 @@ def horizontal_rules(page: Page, body: float) -> list[float]:
     return sorted(out)
 
 
+def has_shapes(page: Page) -> bool:
+    """True when the page draws any line, rect or curve larger than a glyph (rules, frames, figures)."""
+    chars = [c for c in page.chars if not c["text"].isspace()]
+    body = statistics.median(_size(c) for c in chars) if chars else 10.0
+    return any(
+        max(o["x1"] - o["x0"], o["bottom"] - o["top"]) > 1.5 * body for o in (*page.lines, *page.rects, *page.curves)
+    )
+
+
 def find_text_grids(page: Page, ruled: Sequence[Grid], fits: GridCheck | None = None) -> list[Grid]:
     """Tables the page sets without (vertical) rules, found from its text outside the ruled grids; each grid cuts
     no text and passes `fits`, or is not returned."""
@@ -438,9 +447,51 @@ def find_text_grids(page: Page, ruled: Sequence[Grid], fits: GridCheck | None = 
     return out
 
 
-def region_text(lines: Sequence[TextLine]) -> str:
-    """Debug helper: the region's lines as text."""
-    return "\n".join(ln.text for ln in lines)
+BOX_GAP = 1.5  # em: bands of a passage closer than this are one framed box
+
+
+def text_boxes(page: Page) -> list[Grid]:
+    """The framed boxes of a passage page printed without frames: its body in columns (white gutters through
+    every line, whatever the type size), each run of bands closer than BOX_GAP one box of one row, a cell per
+    column. Empty when the body is not set in columns."""
+    body = lines_outside(page, [])
+    if len(body) < 2:
+        return []
+    em = statistics.median(ln.size for ln in body)
+    gutters = _gutters([(seg[0]["x0"], seg[-1]["x1"]) for ln in body for seg in _segments(ln)], em)
+    if not gutters:
+        return []
+    mids = [(a + b) / 2 for a, b in gutters]
+    chars = [c for ln in body for c in ln.chars]
+    xs = [min(c["x0"] for c in chars) - 1.0, *mids, max(c["x1"] for c in chars) + 1.0]
+    by_col: list[list[dict[str, Any]]] = [[] for _ in range(len(xs) - 1)]
+    for c in chars:
+        by_col[bisect.bisect_left(mids, (c["x0"] + c["x1"]) / 2)].append(c)
+    spacing = page_spacing(page)
+    blocks = [b for i, cs in enumerate(by_col) for b in _blocks(cs, i, spacing, {})]
+    boxes: list[list[_Block]] = []
+    bottom = -1e9
+    for band in _bands(blocks, []):
+        top = min(b.top for b in band)
+        if boxes and top - bottom < BOX_GAP * em:
+            boxes[-1].extend(band)
+        else:
+            boxes.append(list(band))
+        bottom = max(bottom, *(b.bottom for b in band))
+    if any(len({b.col for b in box}) < 2 for box in boxes):
+        return []  # a box with text in one column only: not a layout of boxes in columns
+    right = [max((c["x1"] for c in cs), default=xs[i + 1]) + WRAP_SLACK * em for i, cs in enumerate(by_col)]
+    out = []
+    for box in boxes:
+        top, btm = min(b.top for b in box) - 1.0, max(b.bottom for b in box) + 1.0
+        grid = Grid(page.page_number, (xs[0], top, xs[-1], btm), 1, len(xs) - 1, 0.0, edge_source="text_alignment")
+        grid.origin = "text_alignment"
+        for c in range(len(xs) - 1):
+            lines = sorted((ln for b in box if b.col == c for ln in b.lines), key=lambda ln: baseline(ln.chars[0]))
+            text = join_lines(lines, right[c]) if lines else ""
+            grid.cells.append(GridCell(0, c, text, False, (xs[c], top, xs[c + 1], btm)))
+        out.append(grid)
+    return out
 
 
 __all__ = ["BBox", "Origin", "find_text_grids", "horizontal_rules"]

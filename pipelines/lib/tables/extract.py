@@ -30,7 +30,7 @@ from pipelines.lib.pdf.layout import (
     paragraphs,
 )
 from pipelines.lib.pdf.text import check_no_lost_glyphs
-from pipelines.lib.pdf.text_grid import find_text_grids
+from pipelines.lib.pdf.text_grid import find_text_grids, has_shapes, text_boxes
 from pipelines.lib.schema import table
 from pipelines.lib.tables.registry import (
     PASSAGE_FAMILIES,
@@ -349,6 +349,8 @@ def _extract_page(
     heading = _page_heading(page, title, grids)
     passage = next((p for p in PASSAGE_FAMILIES if re.search(p.heading, heading, flags=re.MULTILINE)), None)
     if passage is not None:  # a passage page: its framed boxes are part of the passage, whatever their size
+        if not grids and not has_shapes(page):  # printed without frames: boxes set side by side in columns
+            free = grids = text_boxes(page)
         blocks.extend(_page_blocks(page, passage.passage_id, free, grids))
         return
     boxes: list[Grid] = []
