@@ -423,11 +423,13 @@ def horizontal_rules(page: Page, body: float) -> list[float]:
 
 
 def has_shapes(page: Page) -> bool:
-    """True when the page draws any line, rect or curve larger than a glyph (rules, frames, figures)."""
+    """True when the page draws a line, rect or curve larger than a glyph other than a horizontal rule (vertical
+    rules, frames, shading, figures)."""
     chars = [c for c in page.chars if not c["text"].isspace()]
     body = statistics.median(_size(c) for c in chars) if chars else 10.0
     return any(
-        max(o["x1"] - o["x0"], o["bottom"] - o["top"]) > 1.5 * body for o in (*page.lines, *page.rects, *page.curves)
+        max(o["x1"] - o["x0"], o["bottom"] - o["top"]) > 1.5 * body and o["bottom"] - o["top"] >= 0.3 * body
+        for o in (*page.lines, *page.rects, *page.curves)
     )
 
 
