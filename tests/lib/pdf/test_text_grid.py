@@ -134,3 +134,24 @@ def test_strip_rules_leaves_the_text_and_removes_the_painting(tmp_path):
             assert not pb.lines and not pb.rects and not pb.curves
             assert all(abs(ln["top"] - ln["bottom"]) < 0.5 for ln in po.lines)  # horizontal rules only
             assert not po.rects
+
+
+@pytest.mark.parametrize(
+    ("name", "ruled"),
+    [
+        ("deck_borderless", "deck"),
+        ("deck_open", "deck"),
+        ("rev1_borderless", "rev1"),
+        ("rev2_borderless", "rev2"),
+        ("rev2_open", "rev2"),
+        ("jst_borderless", "jst"),
+    ],
+)
+def test_text_blocks_stay_text(extracted, name, ruled):
+    """Prose, bullet lists, the framed boxes of a passage and text in two columns give the same paragraphs on a
+    copy without rules as on the ruled deck: none becomes a table, and a passage's boxes stay its boxes."""
+
+    def blocks(ex: DocumentExtraction) -> list[tuple]:
+        return [(b.page, b.passage_id, b.box_idx, b.box_col, _squash(b.text), b.role) for b in ex.blocks]
+
+    assert blocks(extracted(name)) == blocks(extracted(ruled))
