@@ -45,8 +45,6 @@ CENTRE_TOLERANCE = 0.35  # em: a label is centred on a run of rows when the cent
 WRAP_SLACK = 0.1  # em past a column's longest line that its lines may reach: wider than the fit margin for rounding
 _ASCENT, _DESCENT = 0.8, 0.2  # em above and below the baseline: a line's box, whatever the font claims
 
-Origin = str  # "rules" | "partial_rules" | "text_alignment"
-
 
 @dataclass
 class _Block:
@@ -345,7 +343,6 @@ def _region_grid_with(
     inner = [y for y in rules if top < y < bottom]
     found = _place(_bands(blocks, inner), n_cols, rules, em)
     if found is None:
-        _debug(page, "rows disagree")
         return None
     ys, placed = found
     n_rows = len(ys) - 1
@@ -404,13 +401,6 @@ def _header_apart(rows: Sequence[Sequence[str]]) -> int | None:
                 if 0 <= k < len(rows[0]) and body_only(k):
                     return min(c, k)
     return None
-
-
-def _debug(page: Page, msg: str) -> None:
-    import os
-
-    if os.environ.get("TEXT_GRID_DEBUG"):
-        print(f"p{page.page_number}: {msg}")
 
 
 def horizontal_rules(page: Page, body: float) -> list[float]:
@@ -494,6 +484,3 @@ def text_boxes(page: Page) -> list[Grid]:
             grid.cells.append(GridCell(0, c, text, False, (xs[c], top, xs[c + 1], btm)))
         out.append(grid)
     return out
-
-
-__all__ = ["BBox", "Origin", "find_text_grids", "horizontal_rules"]
