@@ -4,8 +4,10 @@ from the bands its cells' text fills, and horizontal rules where a table still h
 A cell's text is a *block*: lines of one column set at the column's line pitch. Blocks that overlap vertically
 (across columns) belong to one *band*; a gap no block crosses is a row edge, and so is a horizontal rule. Inside a
 band, the column with most blocks sets the rows; a block that overlaps several rows spans them (a merged cell). A
-label set alone in its column, centred on a run of rows whose cells in that column are empty, spans that run. A
-wrapped cell stays one cell because its lines keep the column's line pitch.
+label set alone in its column, centred on a run of rows whose cells in that column are empty, spans that run, and
+beside a label over several rows a column with one cell there spans them too (the group's attributes). A wrapped
+cell stays one cell because its lines keep the column's line pitch. Several readings are tried (white columns no
+text crosses, then ones a lone label at the left may cross); the first that cuts no text and fits is kept.
 """
 
 from __future__ import annotations
