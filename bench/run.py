@@ -64,6 +64,13 @@ def ours() -> None:
     extract_document(DECK)
 
 
+def ours_borderless(copy: Path) -> Callable[[], None]:
+    """Extraction of the deck printed without rules (every grid read from text alignment)."""
+    from pipelines.lib.tables.extract import extract_document
+
+    return lambda: extract_document(copy) and None
+
+
 def pdfplumber_floor() -> None:
     import pdfplumber
 
@@ -290,15 +297,24 @@ def machine() -> str:
 
 def extraction() -> dict[str, dict[str, float]]:
     """Ours and the floors, run in turn RUNS times, so drift on a shared machine hits each of them alike."""
-    runs: dict[str, Callable[[], object]] = {"ours": ours, "floor": pdfplumber_floor, "pdfium": pdfium_text}
-    for fn in runs.values():
-        fn()  # warm imports and font caches once, outside the timings
-    samples: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(RUNS):
-        for name, fn in runs.items():
-            t = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - t)
+    from tests.editions.edits import strip_rules
+
+    with tempfile.TemporaryDirectory(prefix="bench_borderless_") as tmp:
+        copy = strip_rules(DECK, Path(tmp) / DECK.name)
+        runs: dict[str, Callable[[], object]] = {
+            "ours": ours,
+            "floor": pdfplumber_floor,
+            "pdfium": pdfium_text,
+            "borderless": ours_borderless(copy),
+        }
+        for fn in runs.values():
+            fn()  # warm imports and font caches once, outside the timings
+        samples: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(RUNS):
+            for name, fn in runs.items():
+                t = time.perf_counter()
+                fn()
+                samples[name].append(time.perf_counter() - t)
     return {name: stats(s) for name, s in samples.items()}
 
 
@@ -515,7 +531,10 @@ def _extraction_md(result: dict[str, object]) -> list[str]:
         ("ours", "extract_document (all tables + passages, provenance)"),
         ("floor", "pdfplumber find_tables + extract, no processing (floor)"),
         ("pdfium", "pypdfium2 plain text (C++ floor)"),
+        ("borderless", "extract_document of the deck printed without rules (grids from text alignment)"),
     ):
+        if key not in ext:  # results recorded before the borderless copy was measured
+            continue
         s = ext[key]
         lines.append(
             f"| {label} | {fmt(s)} | {s['median'] / ext['floor']['median']:.2f}x | "

@@ -85,6 +85,10 @@ RAW_CHECKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
         "A table a family claims has every column the family needs (WARN: one without is kept unrecognised)",
         _missing_columns_line,
     ),
+    "pages_that_promise_a_table_have_one": (
+        "A slide whose title or header names a table family gives that table (WARN: page and family listed)",
+        lambda f: f"{f['where']}: {f['why']}, but no {f['family']} table was recognised there",
+    ),
 }
 """The WARN checks on raw/tables: description and one line per finding (their logic: RAW_TABLE_CHECKS)."""
 

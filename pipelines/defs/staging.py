@@ -20,6 +20,7 @@ from pipelines.lib.kept import KeptWork
 from pipelines.lib.staging.by_document import build_by_document
 from pipelines.lib.staging.completeness import MissingRecord
 from pipelines.lib.staging.document_checks import (
+    EDITION_CHECK,
     DocumentCheck,
     all_findings,
     completeness,
@@ -165,6 +166,22 @@ def _printed_changes_result(
     )
 
 
+def _held_result(
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+) -> dg.AssetCheckResult:
+    """Documents whose curated tables hold far fewer quantities than the edition before them did."""
+    return _document_result(
+        EDITION_CHECK,
+        lambda f: (
+            f"{f['where']}: curated tables hold {f['held']} of {f['read']} quantities; {f['previous']} held "
+            f"{f['held_before']} of {f['read_before']}: tables may have been printed in a way no grid was read from"
+        ),
+        con,
+        build_dir,
+        warn=True,
+    )
+
+
 def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
     """The checks a staging table has: the suite always; the others where the table has what they test."""
     key = _key(st)
@@ -234,6 +251,18 @@ def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
             (
                 dg.AssetCheckSpec("printed_changes_agree", asset=key, blocking=False, description=description),
                 _printed_changes_result,
+            )
+        )
+        description = "Curated tables hold at least half the quantities they held in the deck's previous edition (WARN)"
+        checks.append(
+            (
+                dg.AssetCheckSpec(
+                    "curated_tables_hold_as_much_as_the_previous_edition",
+                    asset=key,
+                    blocking=False,
+                    description=description,
+                ),
+                _held_result,
             )
         )
     return checks

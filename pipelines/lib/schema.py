@@ -129,6 +129,12 @@ TABLES: tuple[Table, ...] = (
             C("top", "DOUBLE", "Table bbox top, points from the page's top edge"),
             C("x1", "DOUBLE", "Table bbox right, points"),
             C("bottom", "DOUBLE", "Table bbox bottom, points"),
+            C(
+                "grid_origin",
+                "VARCHAR",
+                "Where the grid's edges come from: rules (every edge drawn), partial_rules (horizontal rules, "
+                "columns from text alignment) or text_alignment (no rules: columns and rows from the text)",
+            ),
         ),
         key=("document_id", "table_id"),
     ),

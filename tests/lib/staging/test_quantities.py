@@ -1,8 +1,8 @@
 """staging.quantities: every number of every page, checked against readings made without the code under test.
 
-* The sample deck of another document (tests/fixtures/decks/jst_regional_programs_2003.pdf) against the
-  quantities a person read off its slides (…quantities.json): value, unit, qualifier and labels, and the
-  numbers that are not quantities.
+* The sample deck of another document (tests/fixtures/decks/jst_regional_programs_2003.pdf), ruled and printed
+  without rules, against the quantities a person read off its slides (…quantities.json): value, unit, qualifier
+  and labels, and the numbers that are not quantities.
 * The bundled deck against a plain regex over pdfplumber's own page text: every number with a unit printed
   on a page is a quantity of that page.
 """
@@ -29,6 +29,7 @@ from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cel
 
 DECKS = PROJECT_ROOT / "tests" / "fixtures" / "decks"
 JST = DECKS / "jst_regional_programs_2003.pdf"
+JST_BORDERLESS = DECKS / "jst_regional_programs_2003_borderless.pdf"  # the same deck printed without rules
 HAND_READ = json.loads((DECKS / "jst_regional_programs_2003.quantities.json").read_text(encoding="utf-8"))
 
 
@@ -44,9 +45,9 @@ def build_all(raw: RawLayer) -> dict[str, pd.DataFrame]:
     return built
 
 
-@pytest.fixture(scope="module")
-def jst_raw() -> RawLayer:
-    return RawLayer.from_extractions([extract_document(JST)])
+@pytest.fixture(scope="module", params=[JST, JST_BORDERLESS], ids=["ruled", "borderless"])
+def jst_raw(request) -> RawLayer:
+    return RawLayer.from_extractions([extract_document(request.param)])
 
 
 @pytest.fixture(scope="module")
