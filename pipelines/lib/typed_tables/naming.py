@@ -1,8 +1,8 @@
 """Names of typed tables and their columns: safe snake identifiers made from what the slide prints.
 
 Nothing is romanised: a Japanese header stays Japanese. The text is NFKC-normalised (full-width letters and
-digits become ASCII), lower-cased, every run of characters that are not letters, digits or ``_`` becomes one
-``_``, and leading or trailing ``_`` are dropped. A name that would start with a digit gets ``c_`` in front
+digits become ASCII), lower-cased, every run of characters that are not letters, digits or ``_`` (or of ``_``) becomes
+one ``_``, and leading or trailing ``_`` are dropped. A name that would start with a digit gets ``c_`` in front
 (``1件当り事業規模`` → ``c_1件当り事業規模``), an empty one is ``col_<n>``; a name already taken gets ``_2``,
 ``_3``. A table is named ``<document_id>_<table_id>`` the same way.
 """
@@ -14,11 +14,12 @@ import unicodedata
 from collections.abc import Iterable
 
 _NOT_WORD = re.compile(r"[^\w]+")
+_UNDERSCORES = re.compile(r"_{2,}")
 
 
 def snake(text: str) -> str:
     """A safe snake name of a printed text; '' when nothing of it is a letter or digit."""
-    name = _NOT_WORD.sub("_", unicodedata.normalize("NFKC", text).lower()).strip("_")
+    name = _UNDERSCORES.sub("_", _NOT_WORD.sub("_", unicodedata.normalize("NFKC", text).lower())).strip("_")
     return f"c_{name}" if name[:1].isdigit() else name
 
 

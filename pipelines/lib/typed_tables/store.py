@@ -74,8 +74,8 @@ def _catalog_rows(t: TypedTable) -> tuple[dict, list[dict]]:
 def stored_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables of schema tables that are not registry tables: the typed tables stored."""
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_catalog = current_database() "
-        "ORDER BY 1",
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = ? AND table_catalog = current_database() ORDER BY 1",
         [SCHEMA],
     ).fetchall()
     return [n for (n,) in rows if f"{SCHEMA}.{n}" not in BY_NAME]
