@@ -8,17 +8,21 @@ read them back from: :func:`typed_specs`) and its values in long form in ``table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
 
+from pipelines.lib import background
 from pipelines.lib.schema import BY_NAME, Column, Table, table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.tables.registry import UNRECOGNISED
 from pipelines.lib.typed_tables.build import SCHEMA, TypedTable, build_typed_tables, describe
 from pipelines.lib.typed_tables.suite import typed_table_suite
 from pipelines.lib.validation.suites import document_parameters
+from pipelines.lib.validation.validate import ValidationSummary
 from pipelines.lib.warehouse.build import ident, read_table, write_table
 
 VALUES = table("tables.document_tables")
@@ -147,19 +151,31 @@ class Verdict:
     failures: str
 
 
-def validate_typed_tables(con: duckdb.DuckDBPyConnection) -> list[Verdict]:
-    """Each stored typed table against the suite of what the raw layer and staging.quantities give now."""
-    from pipelines.lib.validation.validate import validate_frame  # imports GX: only when validating
-
+def _batches(con: duckdb.DuckDBPyConnection) -> list[tuple[TypedTable, pd.DataFrame | None, dict[str, Any]]]:
+    """Each typed table the raw layer gives now, its stored rows (None when not stored) and its suite parameters."""
     built = load_typed_tables(con)
     parameters = document_parameters(con, sorted({t.document_id for t in built}))
     stored = set(stored_names(con))
+    return [(t, read_table(con, t.spec) if t.name in stored else None, parameters[t.document_id]) for t in built]
+
+
+def submit_validations(con: duckdb.DuckDBPyConnection) -> int:
+    """Hand each stored typed table's suite to the background worker, if one runs (its check takes the result)."""
+    return sum(
+        background.submit(t.name, df, params, typed_table_suite(t)) for t, df, params in _batches(con) if df is not None
+    )
+
+
+def validate_typed_tables(
+    con: duckdb.DuckDBPyConnection, validate: Callable[..., ValidationSummary] = background.validate
+) -> list[Verdict]:
+    """Each stored typed table against the suite of what the raw layer and staging.quantities give now (the
+    background worker's result where it validated the same rows, else validated here)."""
     out = []
-    for t in built:
-        if t.name not in stored:
+    for t, df, params in _batches(con):
+        if df is None:
             out.append(Verdict(t.qualified, False, 0, f"{t.qualified}: not in the working database"))
             continue
-        df: pd.DataFrame = read_table(con, t.spec)
-        summary = validate_frame(t.name, df, parameters=parameters[t.document_id], suite_dict=typed_table_suite(t))
+        summary = validate(t.name, df, parameters=params, suite_dict=typed_table_suite(t))
         out.append(Verdict(t.qualified, summary.success, summary.evaluated, summary.describe_failures()))
     return out

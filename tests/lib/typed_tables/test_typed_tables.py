@@ -16,14 +16,21 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.lib.staging.raw_layer import RawLayer
+from pipelines.lib.schema import table
+from pipelines.lib.staging.raw_layer import RAW_TABLES, RawLayer
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.tables.extract import extract_document
 from pipelines.lib.typed_tables import build_typed_tables, column_name, table_name
 from pipelines.lib.typed_tables.naming import snake, unique
-from pipelines.lib.typed_tables.store import typed_specs, write_typed_tables
+from pipelines.lib.typed_tables.store import (
+    build_document_tables,
+    typed_specs,
+    validate_typed_tables,
+    write_typed_tables,
+)
 from pipelines.lib.typed_tables.suite import typed_table_suite
-from pipelines.lib.warehouse.build import read_table
+from pipelines.lib.validation.validate import validate_frame
+from pipelines.lib.warehouse.build import read_table, write_table
 from tests.support import FIXTURES, JST, REV2
 
 JST_TRUTH = json.loads((FIXTURES / "decks" / "jst_regional_programs_2003.truth.json").read_text(encoding="utf-8"))
@@ -38,17 +45,28 @@ def squeeze(text: str | None) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or "")).replace("〜", "～").replace("~", "～")
 
 
-def typed_of(pdf) -> list:
+def layers(pdf) -> tuple[RawLayer, pd.DataFrame]:
     raw = RawLayer.from_extractions([extract_document(pdf)])
     built: dict[str, pd.DataFrame] = {}
     for st in STAGING:
         built[st.name] = st.build(raw, built)
-    return build_typed_tables(raw.tables, raw.table_cells, built["quantities"])
+    return raw, built["quantities"]
+
+
+def typed_of(pdf) -> list:
+    raw, quantities = layers(pdf)
+    return build_typed_tables(raw.tables, raw.table_cells, quantities)
 
 
 @pytest.fixture(scope="module")
-def jst():
-    (only,) = typed_of(JST)
+def jst_layers():
+    return layers(JST)
+
+
+@pytest.fixture(scope="module")
+def jst(jst_layers):
+    raw, quantities = jst_layers
+    (only,) = build_typed_tables(raw.tables, raw.table_cells, quantities)
     return only
 
 
@@ -209,5 +227,25 @@ def test_stored_tables_keep_their_types_and_comments_and_are_listed(jst, rev2):
         write_typed_tables(con, rev2)  # a document gone: its typed table goes too
         assert [s.name for s in typed_specs(con)] == [rev2[0].name]
         assert not con.execute("SELECT * FROM information_schema.tables WHERE table_name = ?", [jst.name]).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_generated_suite_passes_on_the_built_table_and_fails_on_a_lost_row(jst_layers):
+    raw, quantities = jst_layers
+    con = duckdb.connect()
+    try:
+        for name in RAW_TABLES:
+            write_table(con, table(f"raw.{name}"), getattr(raw, name))
+        write_table(con, table("staging.quantities"), quantities)
+        (built,) = build_document_tables(con)
+        run_here = validate_frame  # no background worker here: validated in this process
+        assert [(v.table, v.passed) for v in validate_typed_tables(con, run_here)] == [(built.qualified, True)]
+        con.execute(f"DELETE FROM {built.qualified} WHERE source_row = 12")  # the dashes' row, all else null
+        (verdict,) = validate_typed_tables(con, run_here)
+        assert not verdict.passed and "expect_table_row_count_to_equal" in verdict.failures
+        con.execute(f'UPDATE {built.qualified} SET "予算" = NULL WHERE source_row = 1')  # 86億5,000万円 lost
+        (verdict,) = validate_typed_tables(con, run_here)
+        assert "expect_column_values_to_not_be_null on 予算" in verdict.failures
     finally:
         con.close()
