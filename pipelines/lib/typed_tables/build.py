@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -88,11 +89,12 @@ class TypedTable:
     rows: tuple[dict[str, Any], ...]
     row_keys: tuple[str, ...]
     key_columns: tuple[str, ...]
+    name: str = ""
+    """The table's name in schema tables: table_name(document_id, table_id), unique (see build_typed_tables)."""
 
-    @property
-    def name(self) -> str:
-        """The table's name in schema tables."""
-        return table_name(self.document_id, self.table_id)
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", table_name(self.document_id, self.table_id))
 
     @property
     def qualified(self) -> str:
@@ -472,5 +474,7 @@ def build_typed_tables(tables: pd.DataFrame, cells: pd.DataFrame, quantities: pd
         if mine.empty:
             continue
         q = quantities[(quantities["document_id"] == d) & (quantities["source_table_id"] == tid)]
-        out.append(typed_table(d, tid, int(t.page), _str(t.title), mine, q))
+        built = typed_table(d, tid, int(t.page), _str(t.title), mine, q)
+        name = unique(built.name, [o.name for o in out])  # two ids that differ only in punctuation: _2
+        out.append(built if name == built.name else dataclasses.replace(built, name=name))
     return out

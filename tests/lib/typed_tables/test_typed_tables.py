@@ -249,3 +249,17 @@ def test_the_generated_suite_passes_on_the_built_table_and_fails_on_a_lost_row(j
         assert "expect_column_values_to_not_be_null on 予算" in verdict.failures
     finally:
         con.close()
+
+
+def test_two_documents_whose_names_differ_only_in_punctuation_get_two_tables(jst_layers):
+    raw, quantities = jst_layers
+
+    def as_document(frame: pd.DataFrame, document_id: str) -> pd.DataFrame:
+        return frame.assign(document_id=document_id)
+
+    ids = ["jst-2003", "jst_2003"]
+    tables = pd.concat([as_document(raw.tables, d) for d in ids], ignore_index=True)
+    cells = pd.concat([as_document(raw.table_cells, d) for d in ids], ignore_index=True)
+    found = pd.concat([as_document(quantities, d) for d in ids], ignore_index=True)
+    names = [t.name for t in build_typed_tables(tables, cells, found)]
+    assert names == ["jst_2003_unrecognised_9182b97c", "jst_2003_unrecognised_9182b97c_2"]
