@@ -8,7 +8,7 @@ The growth stage (bench/growth.py) times adding one document to warehouses of 1,
 (BENCH_GROWTH_SIZES), BENCH_GROWTH_RUNS times each (default 3), with the cold and no-change refreshes of one
 deck, against the floor measured between those runs; it prints the table with each run's peak memory.
 
-BENCH_STAGES (default all: extraction,cold,sensor,scale,growth) picks the stages to run; the others keep their
+BENCH_STAGES (default all: extraction,cold,sensor,scale,growth,anatomy) picks the stages to run; the others keep their
 last figures from bench/results/latest.json, each with the date it was measured. Writes
 bench/results/latest.json, latest.md and scale.png.
 """
@@ -39,7 +39,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,50,200").split(",")]
 SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
 GROWTH_RUNS = int(os.environ.get("BENCH_GROWTH_RUNS", "3"))
-STAGES = ("extraction", "cold", "sensor", "scale", "growth")
+STAGES = ("extraction", "cold", "sensor", "scale", "growth", "anatomy")
 
 
 def stats(samples: list[float]) -> dict[str, float]:
@@ -309,12 +309,14 @@ def growth() -> dict[str, object]:
     return measure_growth(pdfplumber_floor)
 
 
+RUN_COUNTS = {"scale": SCALE_RUNS, "growth": GROWTH_RUNS, "anatomy": int(os.environ.get("BENCH_ANATOMY_RUNS", "3"))}
 MEASURE: dict[str, Callable[[], object]] = {
     "extraction": extraction,
     "cold": cold_refresh,
     "sensor": sensor_tick,
     "scale": scale,
     "growth": growth,
+    "anatomy": lambda: __import__("bench.anatomy", fromlist=["anatomy"]).anatomy(),
 }
 
 
@@ -331,7 +333,7 @@ def measure(stages: list[str], previous: dict[str, dict[str, object]]) -> dict[s
         results[stage] = {
             "measured_at": now,
             "machine": machine(),
-            "runs": SCALE_RUNS if stage == "scale" else GROWTH_RUNS if stage == "growth" else RUNS,
+            "runs": RUN_COUNTS.get(stage, RUNS),
             "data": data,
         }
     return results
@@ -403,6 +405,18 @@ def render(results: dict[str, dict[str, object]]) -> str:
         lines += _scale_md(results["scale"])
     if "growth" in results:
         lines += _growth_md(results["growth"])
+    if "anatomy" in results:
+        from bench.anatomy import render as anatomy_md
+
+        anatomy = results["anatomy"]
+        lines += [
+            "## Anatomy of a refresh (`make run`'s process: cold, then adding rev1)",
+            "",
+            f"Measured {anatomy['measured_at']}; median of {anatomy['runs']} runs.",
+            "",
+            *anatomy_md(anatomy["data"]),
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import dagster as dg
 import duckdb
 import pytest
 from fontTools.ttLib import TTFont
@@ -103,7 +104,8 @@ def test_the_refresh_writes_a_report_citing_its_own_run(built):
     assert f'<code id="run-id">{result.run_id}</code>' in html
     deck_sha = hashlib.sha256((raw / DECK.name).read_bytes()).hexdigest()
     assert f'<code class="sha256">{deck_sha}</code>' in html
-    event = result.asset_materializations_for_node("published_report")[0]
+    key = dg.AssetKey("published_report")
+    event = next(e.materialization for e in result.get_asset_materialization_events() if e.asset_key == key)
     assert event.metadata["cited_run_id"].value == result.run_id
     assert {f"chart_{c.id}" for c in CHARTS} <= set(event.metadata)
     assert "data:image/png;base64," in event.metadata["chart_budget"].value
