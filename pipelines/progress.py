@@ -22,7 +22,7 @@ from pipelines.defs.metadata import HELD_BY_CURATED
 STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
 """Stages in the order a refresh passes them."""
 
-_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "marts": "marts"}
+_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "tables": "staging", "marts": "marts"}
 _BY_PUBLISH_ASSET = {"published_warehouse": "publish", "data_docs": "docs", "published_report": "report"}
 _PAGE = re.compile(r"page (\d+)/(\d+)")
 _EXTRACTING = re.compile(r"^extracting \d+ of \d+ document")

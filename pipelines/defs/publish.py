@@ -18,6 +18,7 @@ from pipelines.lib.run_info import code_version, package_versions
 from pipelines.lib.schema import BY_NAME
 from pipelines.lib.staging.document_checks import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.typed_tables.store import typed_specs
 from pipelines.lib.validation import published_docs
 from pipelines.lib.validation.declared_types import type_mismatches
 from pipelines.lib.warehouse.publish import publish
@@ -45,7 +46,9 @@ COLUMNS_CHECK = "published_columns_match_the_registry"
                 "has passed."
             ),
             group_name="publish",
-            deps=[["marts", m.name] for m in MARTS] + [["staging", st.name] for st in STAGING],
+            deps=[["marts", m.name] for m in MARTS]
+            + [["staging", st.name] for st in STAGING]
+            + [["tables", "document_tables"]],
             kinds={"duckdb", "parquet", "csv", "excel"},
             owners=["team:data-engineering"],
             code_version=publish_version(),
@@ -111,7 +114,6 @@ def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
 def _columns_match_the_registry(warehouse: Warehouse) -> dg.AssetCheckResult:
     """One query on the published file's information_schema.columns; lists each table that differs, and how."""
     with warehouse.published() as con:
-        found = type_mismatches(con, BY_NAME.values())
-    return findings_result(found, found, tables=len(BY_NAME))._replace(
-        asset_key=PUBLISHED_KEY, check_name=COLUMNS_CHECK
-    )
+        specs = [*BY_NAME.values(), *typed_specs(con)]  # the registry's tables and the typed tables it lists
+        found = type_mismatches(con, specs)
+    return findings_result(found, found, tables=len(specs))._replace(asset_key=PUBLISHED_KEY, check_name=COLUMNS_CHECK)

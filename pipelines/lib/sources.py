@@ -26,6 +26,7 @@ import duckdb
 from pipelines.lib.normalize import clean_text
 from pipelines.lib.pdf.crops import MARGIN_PT, Region, render_regions
 from pipelines.lib.schema import BY_NAME, Table
+from pipelines.lib.typed_tables.store import typed_specs
 
 ADDRESS_COLUMNS = ("document_id", "source_page", "source_table_id", "source_row", "source_col")
 CROP_RESOLUTION = 110
@@ -241,7 +242,7 @@ def connect_read_only(published: Path) -> duckdb.DuckDBPyConnection:
 
 def find_sources(con: duckdb.DuckDBPyConnection, table_name: str, where: str) -> list[Match]:
     """Every row of a registry table matching the filter, with its source; SourceQueryError for the user."""
-    tables = sourced_tables()
+    tables = {**sourced_tables(), **{t.qualified: t for t in typed_specs(con)}}  # and the typed tables it holds
     spec = tables.get(table_name)
     if spec is None:
         raise SourceQueryError(

@@ -253,7 +253,8 @@ def render_page(
     marts = [data.marts[name] for name in sorted(data.marts)]
     draft_sources = ReportSources(data.sources, {})
     unknown = data.unknown_tables
-    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown)
+    typed = data.typed_tables
+    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown, typed)
     crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents, kept)
     chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
     font_css = _font_css(chars, kept)
@@ -261,7 +262,7 @@ def render_page(
         font_css += FALLBACK_CSS
     sources = ReportSources(data.sources, crops.crops)
     charts, pngs = drawn()
-    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown), crops, pngs
+    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown, typed), crops, pngs
 
 
 def build_report(
