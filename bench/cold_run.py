@@ -36,7 +36,7 @@ def main() -> None:
     t_dagster = time.perf_counter()
     from pipelines.definitions import defs
     from pipelines.defs.resources import PipelineSettings, Warehouse
-    from pipelines.lib import background
+    from pipelines.lib.refresh import background
 
     t_defs = time.perf_counter()
     raw_dir, warehouse_dir = sys.argv[1], sys.argv[2]

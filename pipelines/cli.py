@@ -139,7 +139,7 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
 
 def _inputs(settings: Settings) -> dict[str, Any] | None:
     """Today's inputs (after fetching remote sources), or None when they cannot be read: the run will say why."""
-    from pipelines.lib.refresh_state import current_inputs
+    from pipelines.lib.refresh.state import current_inputs
     from pipelines.lib.remote_sources import sync_remote_sources
 
     try:
@@ -151,8 +151,8 @@ def _inputs(settings: Settings) -> dict[str, Any] | None:
 
 def _nothing_to_do(paths: WarehousePaths, inputs: dict[str, Any], started: float) -> int:
     """Record a run that found nothing to do in meta.runs (the published file's only change) and say so."""
-    from pipelines.lib.refresh_state import load_state, save_state
-    from pipelines.lib.run_info import code_version, package_versions
+    from pipelines.lib.refresh.run_info import code_version, package_versions
+    from pipelines.lib.refresh.state import load_state, save_state
     from pipelines.lib.warehouse.publish import record_unchanged_run
     from pipelines.lib.warehouse.runs import RunRecord
 
@@ -188,13 +188,13 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
     paths = WarehousePaths(settings.warehouse_dir)
     inputs = _inputs(settings)
     if inputs is not None and not force:
-        from pipelines.lib.refresh_state import what_changed
+        from pipelines.lib.refresh.state import what_changed
 
         reasons = what_changed(paths, inputs)
         if not reasons:
             return _nothing_to_do(paths, inputs, started)
         print("refreshing: " + "; ".join(reasons))
-    from pipelines.lib import background
+    from pipelines.lib.refresh import background
 
     background.start()  # GX's import in the worker overlaps Dagster's here and the extraction
     import dagster as dg
@@ -213,7 +213,7 @@ def refresh(verbose: bool = False, force: bool = False) -> int:
     failures = _failures(result)
     if result.success and not failures:
         if inputs is not None:
-            from pipelines.lib.refresh_state import save_state
+            from pipelines.lib.refresh.state import save_state
 
             save_state(paths, inputs, result.run_id)
         print(f"refresh succeeded (run {result.run_id}); published {paths.published}")
@@ -298,7 +298,7 @@ def _exit(code: int) -> None:
     teardown of some 2,500 modules (seconds at the end of every `make run`)."""
     import logging
 
-    from pipelines.lib import background
+    from pipelines.lib.refresh import background
 
     background.stop()
     logging.shutdown()

@@ -14,9 +14,11 @@ import dagster as dg
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result, stored_table_metadata, table_metadata
 from pipelines.defs.resources import PipelineSettings, Warehouse
-from pipelines.lib import background
-from pipelines.lib.code_versions import raw_version, sources_version
-from pipelines.lib.editions import (
+from pipelines.lib.pdf.crops import Region, regions_markdown
+from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
+from pipelines.lib.refresh import background
+from pipelines.lib.refresh.code_versions import raw_version, sources_version
+from pipelines.lib.refresh.editions import (
     extracted_versions,
     extractor_version,
     has_raw_layer,
@@ -26,9 +28,7 @@ from pipelines.lib.editions import (
     store_extractions,
     table_regions,
 )
-from pipelines.lib.kept import KeptWork
-from pipelines.lib.pdf.crops import Region, regions_markdown
-from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.remote_sources import RemoteSourceError, sync_remote_sources
 from pipelines.lib.schema import table
 from pipelines.lib.staging.document_checks import RAW_TABLE_CHECKS, all_findings, document_findings

@@ -9,8 +9,8 @@ import pandas as pd
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result, table_metadata
 from pipelines.defs.resources import Warehouse
-from pipelines.lib.code_versions import mart_version
 from pipelines.lib.marts import MARTS, Mart, build_mart
+from pipelines.lib.refresh.code_versions import mart_version
 from pipelines.lib.schema import table
 from pipelines.lib.validation.drift import MOVE_SHARE, describe_move, describe_row_change, moved_values, row_changes
 from pipelines.lib.warehouse.build import read_table

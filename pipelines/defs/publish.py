@@ -9,12 +9,12 @@ import dagster as dg
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import findings_result
 from pipelines.defs.resources import Warehouse
-from pipelines.lib import background
-from pipelines.lib.code_versions import publish_version
 from pipelines.lib.errors import PublishError
-from pipelines.lib.kept import KeptWork
 from pipelines.lib.marts import MARTS
-from pipelines.lib.run_info import code_version, package_versions
+from pipelines.lib.refresh import background
+from pipelines.lib.refresh.code_versions import publish_version
+from pipelines.lib.refresh.kept import KeptWork
+from pipelines.lib.refresh.run_info import code_version, package_versions
 from pipelines.lib.schema import BY_NAME
 from pipelines.lib.staging.document_checks import missing_in_warehouse
 from pipelines.lib.staging.registry import STAGING

@@ -9,9 +9,9 @@ import dagster as dg
 from pipelines.defs.automation import WEEKLY_FRESHNESS
 from pipelines.defs.publish import PUBLISHED_KEY
 from pipelines.defs.resources import PipelineSettings, Warehouse
-from pipelines.lib import background
-from pipelines.lib.code_versions import data_docs_version, report_version
-from pipelines.lib.kept import KeptWork
+from pipelines.lib.refresh import background
+from pipelines.lib.refresh.code_versions import data_docs_version, report_version
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.validation import published_docs
 

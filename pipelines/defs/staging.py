@@ -14,9 +14,9 @@ import duckdb
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result, stored_table_metadata
 from pipelines.defs.resources import Warehouse
-from pipelines.lib.code_versions import staging_version
-from pipelines.lib.editions import parameters_by_document, submit_validations, validate_by_document
-from pipelines.lib.kept import KeptWork
+from pipelines.lib.refresh.code_versions import staging_version
+from pipelines.lib.refresh.editions import parameters_by_document, submit_validations, validate_by_document
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.staging.by_document import build_by_document
 from pipelines.lib.staging.completeness import MissingRecord
 from pipelines.lib.staging.document_checks import (

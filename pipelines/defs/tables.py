@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result
 from pipelines.defs.resources import Warehouse
-from pipelines.lib.code_versions import typed_tables_version
+from pipelines.lib.refresh.code_versions import typed_tables_version
 from pipelines.lib.schema import table
 from pipelines.lib.typed_tables.store import build_document_tables, submit_validations, validate_typed_tables
 

@@ -12,8 +12,8 @@ import pdfplumber
 from pdfplumber.display import PageImage, get_page_image
 from PIL import Image
 
-from pipelines.lib.fingerprint import module_version, sha256_file
-from pipelines.lib.kept import KeptWork, work_key
+from pipelines.lib.refresh.fingerprint import module_version, sha256_file
+from pipelines.lib.refresh.kept import KeptWork, work_key
 
 DEFAULT_RESOLUTION = 60
 MARGIN_PT = 4.0

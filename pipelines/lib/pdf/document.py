@@ -14,7 +14,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipelines.lib.errors import SourceDocumentError
-from pipelines.lib.fingerprint import sha256_file
+from pipelines.lib.refresh.fingerprint import sha256_file
 
 PDF_MAGIC = b"%PDF-"
 

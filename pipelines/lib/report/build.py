@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.lib.fingerprint import module_version
-from pipelines.lib.kept import KeptWork, work_key
+from pipelines.lib.refresh.fingerprint import module_version
+from pipelines.lib.refresh.kept import KeptWork, work_key
 from pipelines.lib.report.charts import CHARTS, Chart
 from pipelines.lib.report.data import ReportData, read_report_data
 from pipelines.lib.report.fonts import font_face_css, missing_glyphs

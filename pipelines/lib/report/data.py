@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.lib.errors import PublishError
-from pipelines.lib.kept import KeptWork
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.report.sources import resolve_mart_sources
 from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME

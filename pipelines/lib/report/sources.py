@@ -21,8 +21,8 @@ from typing import Any
 import duckdb
 from PIL import Image
 
-from pipelines.lib.fingerprint import module_version
-from pipelines.lib.kept import KeptWork, document_fingerprints, work_key
+from pipelines.lib.refresh.fingerprint import module_version
+from pipelines.lib.refresh.kept import KeptWork, document_fingerprints, work_key
 from pipelines.lib.schema import table
 from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source, pdf_for, render_crops, resolve
 

@@ -3,7 +3,7 @@
 Every builder reads one document at a time (its rows of the raw tables it declares and, for staging.quantities,
 its rows of the curated tables), so a table is the concatenation of its documents' rows, in document order.
 ``meta.document_builds`` records, per table and document, the key of what its rows were built from (the
-builder's code version and the fingerprints of the document's input rows, :mod:`pipelines.lib.kept`) and the
+builder's code version and the fingerprints of the document's input rows, :mod:`pipelines.lib.refresh.kept`) and the
 fingerprint of the rows written. A refresh builds again only the documents whose key changed (new or changed
 documents, a changed builder) or whose rows are not the ones it wrote, drops documents that left the raw
 folder, and keeps the others' rows as they are: the table ends up exactly as a build from scratch would write it.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.lib.code_versions import builder_version
-from pipelines.lib.kept import NO_ROWS, DocumentWork, document_fingerprints, work_key
+from pipelines.lib.refresh.code_versions import builder_version
+from pipelines.lib.refresh.kept import NO_ROWS, DocumentWork, document_fingerprints, work_key
 from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.raw_layer import raw_layer_from_duckdb
 from pipelines.lib.staging.registry import StagingTable

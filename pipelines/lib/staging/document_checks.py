@@ -2,7 +2,7 @@
 
 A check here is a function of one document's rows in the tables it names (:class:`DocumentCheck`): the
 completeness rule, provenance (``raw_text_is_in_its_source``) and the WARN listings of new content. Its findings
-for a document are kept (:class:`pipelines.lib.kept.KeptWork`) under the key of the check's code and of that
+for a document are kept (:class:`pipelines.lib.refresh.kept.KeptWork`) under the key of the check's code and of that
 document's input rows, so a refresh looks again only at the documents that are new or changed; the check's
 result is every document's findings in document order, whichever were reused.
 """
@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.lib.fingerprint import module_version
-from pipelines.lib.kept import DocumentWork, KeptWork, document_fingerprints, work_key
+from pipelines.lib.refresh.fingerprint import module_version
+from pipelines.lib.refresh.kept import DocumentWork, KeptWork, document_fingerprints, work_key
 from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.by_document import current_documents, document_rows
 from pipelines.lib.staging.completeness import MissingRecord, missing_records

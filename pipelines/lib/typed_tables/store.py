@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.lib import background
+from pipelines.lib.refresh import background
 from pipelines.lib.schema import BY_NAME, Column, Table, table
 from pipelines.lib.staging.frames import typed_frame
 from pipelines.lib.tables.registry import UNRECOGNISED

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.lib.editions import batch_rows, document_batches, parameters_by_document
-from pipelines.lib.kept import KeptWork
+from pipelines.lib.refresh.editions import batch_rows, document_batches, parameters_by_document
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.validation.suites import load_suite
 from pipelines.lib.validation.validate import Batch, DataDocs, render_data_docs

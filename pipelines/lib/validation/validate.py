@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipelines.lib.errors import ValidationFailed
-from pipelines.lib.fingerprint import rows_fingerprint
-from pipelines.lib.kept import work_key
+from pipelines.lib.refresh.fingerprint import rows_fingerprint
+from pipelines.lib.refresh.kept import work_key
 from pipelines.lib.validation.suites import PARAMETERS, load_suite, suite_fingerprint
 
 if TYPE_CHECKING:
-    from pipelines.lib.kept import KeptWork
+    from pipelines.lib.refresh.kept import KeptWork
     from pipelines.lib.validation.validation_results import ValidationResults
 
 _LOCK = threading.Lock()
@@ -319,7 +319,7 @@ def batch_fingerprint(df: pd.DataFrame, suite: dict[str, Any], parameters: dict[
 
 def batch_key(rows: str, suite: dict[str, Any], parameters: dict[str, Any] | None = None) -> str:
     """The fingerprint of a batch whose rows are fingerprinted where they are stored
-    (:func:`pipelines.lib.kept.document_fingerprints`), judged by a suite with its parameters."""
+    (:func:`pipelines.lib.refresh.kept.document_fingerprints`), judged by a suite with its parameters."""
     return hashlib.sha256(f"{suite_fingerprint(suite, parameters)}\n{rows}".encode()).hexdigest()
 
 
@@ -383,7 +383,7 @@ def _site_version() -> str:
     """The installed GX, the vendored site assets and the code that renders the site."""
     from importlib.metadata import version
 
-    from pipelines.lib.fingerprint import module_version
+    from pipelines.lib.refresh.fingerprint import module_version
     from pipelines.lib.validation import data_docs_assets
 
     parts = [f"great_expectations {version('great_expectations')}", f"assets {data_docs_assets.fingerprint()}"]

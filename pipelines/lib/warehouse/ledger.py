@@ -2,7 +2,7 @@
 
 Both are registry tables (pipelines/lib/schema.py), written with the build's write_table like every other:
 ``meta.validations`` holds the latest verdict per staging table, and publishing requires a passing one whose
-fingerprint matches the table as it is; ``meta.document_validations`` (pipelines/lib/editions.py) holds the
+fingerprint matches the table as it is; ``meta.document_validations`` (pipelines/lib/refresh/editions.py) holds the
 verdict per table and document, so an unchanged document's passing verdict can be reused.
 """
 

@@ -12,7 +12,7 @@ from pipelines.lib.paths import PROJECT_ROOT
 SCRIPT = r"""
 import hashlib, json, os, shutil, sys
 from pathlib import Path
-from pipelines.lib import background
+from pipelines.lib.refresh import background
 from pipelines.lib.report.build import build_report, render_charts
 from pipelines.lib.warehouse.connections import WarehousePaths
 

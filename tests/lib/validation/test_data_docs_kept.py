@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from pipelines.lib.kept import KeptWork, work_key
+from pipelines.lib.refresh.kept import KeptWork, work_key
 from pipelines.lib.validation.suites import load_suite
 from pipelines.lib.validation.validate import Batch, render_data_docs, validate_frame
 from pipelines.lib.validation.validation_results import ValidationResults

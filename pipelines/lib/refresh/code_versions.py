@@ -8,9 +8,9 @@ the assets it affects.
 
 from __future__ import annotations
 
-from pipelines.lib.editions import extractor_version
-from pipelines.lib.fingerprint import LIB, code_fingerprint, module_files
 from pipelines.lib.marts import Mart
+from pipelines.lib.refresh.editions import extractor_version
+from pipelines.lib.refresh.fingerprint import LIB, code_fingerprint, module_files
 from pipelines.lib.schema import BY_NAME, Table
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation.suites import load_suite, suite_fingerprint

@@ -2,7 +2,7 @@
 
 Each PDF in the raw folder is its own document (`document_id` = file stem). Instead of Dagster dynamic
 partitions, the assets stay unpartitioned and keep per-document state in the working database (and the
-per-document work of :mod:`pipelines.lib.kept` beside it):
+per-document work of :mod:`pipelines.lib.refresh.kept` beside it):
 
 * `meta.extractions` records, per document, the sha256 of the file its raw rows came from and the
   extractor's code version. The raw extraction re-extracts only documents whose sha256 (or the
@@ -27,11 +27,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.lib import background
-from pipelines.lib.fingerprint import code_fingerprint, module_version, sha256_file
-from pipelines.lib.kept import NO_ROWS, DocumentWork, KeptWork, document_fingerprints, work_key
 from pipelines.lib.pdf.crops import Region
 from pipelines.lib.pdf.document import SourceDocument, inspect_document
+from pipelines.lib.refresh import background
+from pipelines.lib.refresh.fingerprint import code_fingerprint, module_version, sha256_file
+from pipelines.lib.refresh.kept import NO_ROWS, DocumentWork, KeptWork, document_fingerprints, work_key
 from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.validation.suites import document_parameters, load_suite, loosest

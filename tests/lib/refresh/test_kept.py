@@ -4,7 +4,7 @@ fingerprint of a document's rows, taken where they are stored, follows their con
 import duckdb
 import pandas as pd
 
-from pipelines.lib.kept import NO_ROWS, KeptWork, document_fingerprints, work_key
+from pipelines.lib.refresh.kept import NO_ROWS, KeptWork, document_fingerprints, work_key
 from pipelines.lib.schema import table
 from pipelines.lib.warehouse.build import write_table
 

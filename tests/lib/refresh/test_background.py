@@ -15,7 +15,7 @@ from pipelines.lib.paths import PROJECT_ROOT
 SCRIPT = r"""
 import json, os, sys
 import pandas as pd
-from pipelines.lib import background
+from pipelines.lib.refresh import background
 from pipelines.lib.validation.validate import validate_frame
 
 suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "program"}}]}

@@ -2,7 +2,7 @@
 
 Great Expectations takes seconds to import and about half a second per suite, while the refresh's own work
 (extraction, staging, the report) runs on one core. :func:`start` starts a fork server that imports GX and
-builds its context once (:mod:`pipelines.lib.worker_preload`), and forks one worker per core from it, each with
+builds its context once (:mod:`pipelines.lib.refresh.worker_preload`), and forks one worker per core from it, each with
 GX loaded; nothing here waits for that import. Each staging asset :func:`submit` s its rows as soon as they
 are written and the staging check takes the result with :func:`validate`:
 :func:`pipelines.lib.validation.validate.validate_frame` for exactly those rows, suite and parameters (matched by
@@ -40,7 +40,7 @@ _pending: dict[str, Future[Any]] = {}
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 """Worker processes: one per core (two at most). While the refresh waits for the suites, both validate."""
-PRELOAD = "pipelines.lib.worker_preload"
+PRELOAD = "pipelines.lib.refresh.worker_preload"
 """What the fork server imports once for every worker it forks."""
 
 

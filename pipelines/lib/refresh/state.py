@@ -15,10 +15,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib.fingerprint import sha256_file
 from pipelines.lib.paths import EXPECTATIONS_DIR, PROJECT_ROOT
 from pipelines.lib.pdf.document import list_source_pdfs
-from pipelines.lib.run_info import package_versions
+from pipelines.lib.refresh.fingerprint import sha256_file
+from pipelines.lib.refresh.run_info import package_versions
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse.connections import WarehousePaths
 

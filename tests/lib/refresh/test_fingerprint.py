@@ -5,8 +5,8 @@ import json
 
 import pandas as pd
 
-from pipelines.lib.editions import EXTRACTOR_SOURCES, extractor_version
-from pipelines.lib.fingerprint import code_fingerprint, rows_fingerprint
+from pipelines.lib.refresh.editions import EXTRACTOR_SOURCES, extractor_version
+from pipelines.lib.refresh.fingerprint import code_fingerprint, rows_fingerprint
 
 
 def test_rows_fingerprint_ignores_row_order_and_sees_every_value():

@@ -4,7 +4,7 @@ import json
 import shutil
 
 from pipelines.lib.paths import EXPECTATIONS_DIR
-from pipelines.lib.refresh_state import current_inputs, save_state, suite_digests, what_changed
+from pipelines.lib.refresh.state import current_inputs, save_state, suite_digests, what_changed
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse.connections import WarehousePaths
 from tests.support import DECK
