@@ -148,6 +148,13 @@ TABLES: tuple[Table, ...] = (
             C("top", "DOUBLE", "Cell bbox top, points"),
             C("x1", "DOUBLE", "Cell bbox right, points"),
             C("bottom", "DOUBLE", "Cell bbox bottom, points"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "table_id", "row_idx", "col_idx"),
     ),
@@ -188,6 +195,13 @@ TABLES: tuple[Table, ...] = (
             C("x1", "DOUBLE", "Bbox right, points"),
             C("bottom", "DOUBLE", "Bbox bottom, points"),
             C("role", "VARCHAR", "body (a paragraph or a framed box), title (the slide title) or page_number"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "passage_id", "page", "block_idx"),
     ),

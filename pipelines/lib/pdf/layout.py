@@ -64,6 +64,7 @@ class GridCell:
     text: str
     is_merged_fill: bool
     bbox: BBox
+    confidence: float | None = None  # the lowest OCR confidence of its characters; None for a text layer
 
 
 @dataclass
@@ -201,6 +202,11 @@ def _group_lines(chars: Sequence[dict[str, Any]], spacing: Spacing | None) -> li
     return out
 
 
+def lowest_confidence(lines: Sequence[TextLine]) -> float | None:
+    """The lowest OCR confidence of the lines' characters; None when none was OCR'd (a text layer's glyphs)."""
+    return min((c["confidence"] for ln in lines for c in ln.chars if "confidence" in c), default=None)
+
+
 def join_lines(lines: Sequence[TextLine], right_edge: float) -> str:
     """Join visual lines into text: soft wraps joined, real breaks kept as newlines."""
     if not lines:
@@ -308,7 +314,8 @@ def _grid(page: Page, table_cells: Sequence[BBox], bbox: BBox, source: str = "de
         c0, c1 = _index(xs, cell_bbox[0]), _index(xs, cell_bbox[2])
         for r in range(r0, r1):
             for c in range(c0, c1):
-                grid.cells.append(GridCell(r, c, text, (r, c) != (r0, c0), (xs[c], ys[r], xs[c + 1], ys[r + 1])))
+                box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+                grid.cells.append(GridCell(r, c, text, (r, c) != (r0, c0), box, lowest_confidence(lines)))
     grid.cells.sort(key=lambda c: (c.row, c.col))
     return grid
 

@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pdfplumber.page import Page
 
-from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError
+from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError, UnreadableDocumentError
 from pipelines.lib.normalize import find_garble
 from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
 from pipelines.lib.pdf.layout import (
@@ -25,10 +25,14 @@ from pipelines.lib.pdf.layout import (
     TextLine,
     find_grids,
     lines_outside,
+    lowest_confidence,
     page_furniture,
     page_title,
     paragraphs,
 )
+from pipelines.lib.pdf.ocr import OcrSettings
+from pipelines.lib.pdf.ocr.document import image_only_pages, is_ocr_page, ocr_pages, use_ocr_words
+from pipelines.lib.pdf.ocr.read import PageRead
 from pipelines.lib.pdf.text import check_no_lost_glyphs
 from pipelines.lib.schema import table
 from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, HeaderMap, TableFamily, claim
@@ -58,9 +62,13 @@ class ExtractedTable:
     title: str
     grid: Grid
     annotations: list[Annotation] = field(default_factory=list)
+    text_origin: TextOrigin = "text_layer"
 
 
 BlockRole = Literal["body", "title", "page_number"]
+TextOrigin = Literal["text_layer", "ocr"]
+RASTER_LINES = "raster_lines"
+"""The edge source of a grid drawn from the ruled lines found in a scan's pixels (raw.tables.grid_origin)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class TextBlock:
     text: str
     bbox: BBox
     role: BlockRole = "body"
+    text_origin: TextOrigin = "text_layer"
+    confidence: float | None = None  # the lowest OCR confidence of its words; None for a text layer
 
 
 def generic_passage_id(page: int) -> str:
@@ -94,6 +104,13 @@ class DocumentExtraction:
     tables: list[ExtractedTable]
     blocks: list[TextBlock]
     unrecognised: list[tuple[int, BBox, list[str]]]  # grids smaller than MIN_UNRECOGNISED_SHAPE: not tables
+    ocr: dict[int, PageRead] = field(default_factory=dict)  # what OCR read on each image-only page
+
+    @property
+    def ocr_disagreements(self) -> list[tuple[int, BBox, str, str]]:
+        """(page, bbox, first engine's reading, second engine's) of every span whose numbers the engines read
+        differently: flagged, with its characters' confidence lowered, never settled."""
+        return [(n, box, a, b) for n, read in sorted(self.ocr.items()) for box, a, b in read.disagreements]
 
     @property
     def unrecognised_tables(self) -> list[ExtractedTable]:
@@ -165,23 +182,37 @@ def _page_blocks(page: Page, passage_id: str, boxes: list[Grid], grids: list[Gri
     ``passage_id``'s), then the slide title and the page number (the page's generic id: no passage claims them)."""
     blocks: list[TextBlock] = []
     number = page.page_number
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
     for box_idx, grid in enumerate(boxes):
         for cell in grid.cells:
             if cell.is_merged_fill or not cell.text:
                 continue
-            blocks.append(TextBlock(passage_id, number, len(blocks), box_idx, cell.col, cell.text, cell.bbox))
+            blocks.append(
+                TextBlock(
+                    passage_id, number, len(blocks), box_idx, cell.col, cell.text, cell.bbox, "body", origin,
+                    cell.confidence,
+                )
+            )  # fmt: skip
     body = lines_outside(page, grids)
     right = max((ln.bbox[2] for ln in body), default=page.width)
     for text, bbox in paragraphs(body, right):
-        blocks.append(TextBlock(passage_id, number, len(blocks), None, None, text, bbox))
+        conf = lowest_confidence([ln for ln in body if _within_box(ln.bbox, bbox)])
+        blocks.append(TextBlock(passage_id, number, len(blocks), None, None, text, bbox, "body", origin, conf))
     title, page_numbers = page_furniture(page, grids)
     for role, lines in (("title", title), ("page_number", page_numbers)):
         if lines:
             text = "".join(ln.text for ln in lines)
             blocks.append(
-                TextBlock(generic_passage_id(number), number, len(blocks), None, None, text, _union(lines), role)
-            )
+                TextBlock(
+                    generic_passage_id(number), number, len(blocks), None, None, text, _union(lines), role, origin,
+                    lowest_confidence(lines),
+                )
+            )  # fmt: skip
     return blocks
+
+
+def _within_box(inner: BBox, outer: BBox) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _union(lines: list[TextLine]) -> BBox:
@@ -271,6 +302,8 @@ def extract_document(
     max_pages: int | None = None,
     page_timeout_s: float | None = None,
     progress: ProgressFn | None = None,
+    ocr: OcrSettings | None = None,
+    ocr_progress: ProgressFn | None = None,
 ) -> DocumentExtraction:
     """Recognise and extract every table and numeric passage in one PDF.
 
@@ -278,13 +311,24 @@ def extract_document(
     unrecognised and every paragraph of every page as a text block. A table whose header lacks a field its family
     needs is kept as unrecognised too. Raises SourceDocumentError for an unusable PDF, one over the page limit, a
     page over the time limit, or a claimed table whose header is garbled.
+
+    Pages that are images without a text layer are OCR'd first (on every core, `ocr_progress` after each page),
+    and their words and ruled lines take the place of the text layer's: the same code reads every page. A
+    document from which nothing at all could be read raises UnreadableDocumentError.
     """
     document = inspect_document(path, max_pages=max_pages)
     tables: list[ExtractedTable] = []
     blocks: list[TextBlock] = []
     unrecognised: list[tuple[int, BBox, list[str]]] = []
+    # ---- OCR (issue 31): image-only pages are read here, before the page loop -------------------------------
+    scans = image_only_pages(path)
+    reads = ocr_pages(path, scans, ocr, ocr_progress) if scans else {}
+    characters = 0
     try:
         for page in iter_pages(path, max_pages):
+            if page.page_number in reads:
+                use_ocr_words(page, reads[page.page_number])
+            characters += len(page.chars)
             with page_time_limit(path.name, page.page_number, page_timeout_s):
                 _extract_page(path.name, page, tables, blocks, unrecognised)
             if progress:
@@ -293,8 +337,11 @@ def extract_document(
         raise
     except Exception as exc:  # pdfminer raises many things on damaged content streams
         raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
+    if characters == 0:
+        how = f"OCR of its {len(scans)} image page(s) found no text" if scans else "no page has text or an image"
+        raise UnreadableDocumentError(path.name, f"{how}; it would publish an empty document")
     _distinct_ids(tables)
-    return DocumentExtraction(document, tables, blocks, unrecognised)
+    return DocumentExtraction(document, tables, blocks, unrecognised, reads)
 
 
 def _distinct_ids(tables: list[ExtractedTable]) -> None:
@@ -320,6 +367,10 @@ def _extract_page(
     where = f"{file_name}, page {page.page_number}"
     check_no_lost_glyphs("".join(c["text"] for c in page.chars), where)
     grids = find_grids(page, fits=header_fits)
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
+    if origin == "ocr":  # a scan's only edges are the rules found in its pixels
+        for g in grids:
+            g.edge_source = RASTER_LINES
     title = page_title(page, grids)
     claimed: list[Grid] = []
     for grid in grids:
@@ -334,7 +385,9 @@ def _extract_page(
         claimed.append(grid)
         others = [g for g in grids if g is not grid]
         tables.append(
-            ExtractedTable(table_id, fam.family, page.page_number, title, grid, _annotations(page, grid, others))
+            ExtractedTable(
+                table_id, fam.family, page.page_number, title, grid, _annotations(page, grid, others), origin
+            )
         )
     free = [g for g in grids if not any(g is c for c in claimed)]
     heading = _page_heading(page, title, grids)
@@ -347,7 +400,9 @@ def _extract_page(
         if g.n_rows >= MIN_UNRECOGNISED_SHAPE[0] and g.n_cols >= MIN_UNRECOGNISED_SHAPE[1]:
             notes = _annotations(page, g, [o for o in grids if o is not g])
             tables.append(
-                ExtractedTable(_unrecognised_id(g.rows()[0], tables), UNRECOGNISED, page.page_number, title, g, notes)
+                ExtractedTable(
+                    _unrecognised_id(g.rows()[0], tables), UNRECOGNISED, page.page_number, title, g, notes, origin
+                )
             )
         else:
             unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
@@ -405,11 +460,13 @@ def cells_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "top": c.bbox[1],
             "x1": c.bbox[2],
             "bottom": c.bbox[3],
+            "text_origin": t.text_origin,
+            "confidence": c.confidence,
         }
         for t in ex.tables
         for c in t.grid.cells
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=table("raw.table_cells").column_names)
 
 
 def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
@@ -446,6 +503,8 @@ def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "x1": b.bbox[2],
             "bottom": b.bbox[3],
             "role": b.role,
+            "text_origin": b.text_origin,
+            "confidence": b.confidence,
         }
         for b in ex.blocks
     ]

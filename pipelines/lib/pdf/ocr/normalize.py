@@ -1,0 +1,101 @@
+"""The OCR normalisations, each explicit and tested: what an engine writes for what the page prints.
+
+Applied character by character with the neighbours as context, so every character keeps its own box:
+
+* full-width Latin letters, digits and brackets become ASCII; both wave dashes and ``~`` become ``～`` and the
+  middle dots ``·``/``･`` become ``・`` (the forms a text layer of these decks gives);
+* a space inside a number (``13 000``, ``5, 800``) is dropped;
+* ``x``/``X`` between digits is the multiplication sign ``×``;
+* ``▴``/``⯅`` are ``▲`` (a decrease);
+* kana confusions next to katakana: ``才``→``オ``, ``一``→``ー``, ``卜``→``ト`` (beside a katakana on either side;
+  ``一`` only after one), and ``口``→``ロ``, ``工``→``エ``, ``力``→``カ``, ``夕``→``タ`` after one;
+* twins of the two kana scripts (``リ``/``り``, ``ヘ``/``へ``, ``ベ``/``べ``, ``ペ``/``ぺ``) take the script of their
+  neighbours;
+* simplified Chinese forms the PP-OCR models sometimes write (``规``) become their Japanese forms (``規``).
+
+A line wrapped inside a cell continues the line above it: ``before`` gives the last character of that line as the
+context of the first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+_WAVES = {"~": "～", "〜": "～", "∼": "～"}
+_DOTS = {"·": "・", "･": "・", "•": "・"}
+_TRIANGLES = {"▴": "▲", "⯅": "▲"}
+_KANA_FIXES = {"才": "オ", "一": "ー", "卜": "ト"}
+_AFTER_KATAKANA = {"口": "ロ", "工": "エ", "力": "カ", "夕": "タ"}
+_TWINS = {"リ": "り", "ヘ": "へ", "ベ": "べ", "ペ": "ぺ"}
+_TWINS_BACK = {v: k for k, v in _TWINS.items()}
+_SIMPLIFIED = {"规": "規", "业": "業", "约": "約", "关": "関", "发": "発", "经": "経", "产": "産"}
+_TIMES = set("xX✕╳")
+_SPACES = set(" \u3000\t")
+
+
+def is_katakana(ch: str) -> bool:
+    """True for a katakana letter or the long-vowel mark (not the middle dot)."""
+    return bool(ch) and ("\u30a1" <= ch <= "\u30fa" or ch == "ー")
+
+
+def _fullwidth(ch: str) -> str:
+    """Full-width ASCII forms (letters, digits, brackets, signs) as ASCII; ～ and ： stay full-width."""
+    if "\uff01" <= ch <= "\uff5e" and ch not in "～：":
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+def _neighbour(chars: Sequence[str], i: int, step: int) -> str:
+    """The nearest non-space character before (step -1) or after (step 1) position i, '' at the ends."""
+    j = i + step
+    while 0 <= j < len(chars) and chars[j] in _SPACES:
+        j += step
+    return chars[j] if 0 <= j < len(chars) else ""
+
+
+def is_hiragana(ch: str) -> bool:
+    """True for a hiragana letter."""
+    return bool(ch) and "\u3041" <= ch <= "\u3096"
+
+
+def _twin(ch: str, prev: str, nxt: str) -> str:
+    """A kana with a look-alike in the other script, in the script of its neighbours."""
+    if any(is_katakana(c) and c not in _TWINS for c in (prev, nxt)):
+        return _TWINS_BACK.get(ch, ch)
+    if any(is_hiragana(c) and c not in _TWINS_BACK for c in (prev, nxt)):
+        return _TWINS.get(ch, ch)
+    return ch
+
+
+def normalize_chars(chars: Sequence[str], before: str = "") -> list[str]:
+    """The characters of one OCR'd line, normalised one by one (a dropped space becomes '')."""
+    base = [_fullwidth(c) for c in chars]
+    out: list[str] = []
+    for i, ch in enumerate(base):
+        prev, nxt = _neighbour(base, i, -1) or (before if i == 0 else ""), _neighbour(base, i, 1)
+        if ch in _SPACES:
+            digit_before = prev.isdigit() or (prev in ",." and i >= 2 and _neighbour(base, i - 1, -1).isdigit())
+            out.append("" if digit_before and nxt.isdigit() else ch)
+        elif ch in _TIMES and prev.isdigit() and nxt.isdigit():
+            out.append("×")
+        elif ch in _KANA_FIXES and (is_katakana(prev) or (ch != "一" and is_katakana(nxt))):
+            out.append(_KANA_FIXES[ch])
+        elif ch in _AFTER_KATAKANA and is_katakana(prev):
+            out.append(_AFTER_KATAKANA[ch])
+        elif ch in _TWINS or ch in _TWINS_BACK:
+            out.append(_twin(ch, prev, nxt))
+        elif ch in _SIMPLIFIED:
+            out.append(_SIMPLIFIED[ch])
+        else:
+            out.append(_WAVES.get(ch) or _DOTS.get(ch) or _TRIANGLES.get(ch) or ch)
+    return out
+
+
+def normalize_ocr_text(text: str) -> str:
+    """A whole OCR'd string normalised (see the module's rules).
+
+    >>> normalize_ocr_text("イ才関連企業約１５０社"), normalize_ocr_text("13 000人"), normalize_ocr_text("3x4")
+    ('イオ関連企業約150社', '13000人', '3×4')
+    """
+    return "".join(normalize_chars(list(text)))

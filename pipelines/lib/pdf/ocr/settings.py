@@ -1,0 +1,23 @@
+"""The settings of OCR: rendering DPI, the engines' limits and the process pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How scanned pages are read.
+
+    ``dpi`` is the rendering resolution (the scan's own is usually 150–300). RapidOCR gets the page capped to
+    ``rapid_max_side`` pixels on its long side: above about 1,600 px it merges neighbouring lines. ``workers``
+    is the size of the process pool over pages (None: every core). ``max_skew_deg`` bounds the deskew search.
+    """
+
+    dpi: int = 200
+    rapid_max_side: int = 1600
+    workers: int | None = None
+    max_skew_deg: float = 3.0
+    tesseract_cmd: str = "tesseract"
+    tesseract_lang: str = "jpn"
+    crosscheck: bool = True  # re-read every span holding a digit with the second engine
