@@ -499,6 +499,12 @@ TABLES: tuple[Table, ...] = (
             R("qualifier", "VARCHAR", QUAL),
             R("raw_text", "VARCHAR", "The quantity as printed (cleaned: full-width digits and spaces normalised)"),
             C("claimed_by", "VARCHAR", "The curated staging table holding the same number from the same cell or block"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of the words of its cell or block, 0 to 1 (at most 0.3 where two OCR "
+                "engines read different numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "quantity_id"),
     ),

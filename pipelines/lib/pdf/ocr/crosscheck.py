@@ -18,7 +18,7 @@ DISAGREEMENT_CONFIDENCE = 0.3
 """The confidence of every character of a span the two engines read as different numbers (at most)."""
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _PAD = 0.25  # of the line's height, around its crop
-_MIN_CROP_HEIGHT = 48  # px: smaller crops are enlarged for tesseract
+_MIN_CROP_HEIGHT = 72  # px: smaller crops are enlarged for tesseract (measured: 72 reads best)
 
 
 @dataclass(frozen=True)

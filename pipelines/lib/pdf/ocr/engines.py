@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,8 +106,6 @@ def _split_word(text: str, box: Box, confidence: float) -> list[OcrChar]:
 
 def unicodedata_wide(ch: str) -> bool:
     """True for a full-width character."""
-    import unicodedata
-
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
@@ -130,7 +129,7 @@ def rapid_read(gray: np.ndarray, max_side: int) -> list[OcrLine]:
         else:
             x0, t, x1, b = _quad_box(quad)
             chars = _split_word(text, (x0 / factor, t / factor, x1 / factor, b / factor), float(score))
-        chars = [c for c in chars if c.text.strip()]
+        chars = sorted((c for c in chars if c.text.strip()), key=lambda c: c.box[0])  # words come in any order
         if chars:
             lines.append(OcrLine(tuple(chars)))
     return lines

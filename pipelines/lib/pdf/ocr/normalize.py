@@ -5,10 +5,11 @@ Applied character by character with the neighbours as context, so every characte
 * full-width Latin letters, digits and brackets become ASCII; both wave dashes and ``~`` become ``～`` and the
   middle dots ``·``/``･`` become ``・`` (the forms a text layer of these decks gives);
 * a space inside a number (``13 000``, ``5, 800``) is dropped;
-* ``x``/``X`` between digits is the multiplication sign ``×``;
+* ``x``/``X`` before a digit, after a digit or a Japanese character, is the multiplication sign ``×``;
 * ``▴``/``⯅`` are ``▲`` (a decrease);
 * kana confusions next to katakana: ``才``→``オ``, ``一``→``ー``, ``卜``→``ト`` (beside a katakana on either side;
-  ``一`` only after one), and ``口``→``ロ``, ``工``→``エ``, ``力``→``カ``, ``夕``→``タ`` after one;
+  ``一`` only after one), and ``口``→``ロ``, ``工``→``エ``, ``力``→``カ``, ``夕``→``タ`` between two (after one
+  only, ミュンヘン工科 is right);
 * twins of the two kana scripts (``リ``/``り``, ``ヘ``/``へ``, ``ベ``/``べ``, ``ペ``/``ぺ``) take the script of their
   neighbours;
 * simplified Chinese forms the PP-OCR models sometimes write (``规``) become their Japanese forms (``規``).
@@ -26,10 +27,16 @@ _WAVES = {"~": "～", "〜": "～", "∼": "～"}
 _DOTS = {"·": "・", "･": "・", "•": "・"}
 _TRIANGLES = {"▴": "▲", "⯅": "▲"}
 _KANA_FIXES = {"才": "オ", "一": "ー", "卜": "ト"}
-_AFTER_KATAKANA = {"口": "ロ", "工": "エ", "力": "カ", "夕": "タ"}
+_BETWEEN_KATAKANA = {"口": "ロ", "工": "エ", "力": "カ", "夕": "タ"}
 _TWINS = {"リ": "り", "ヘ": "へ", "ベ": "べ", "ペ": "ぺ"}
 _TWINS_BACK = {v: k for k, v in _TWINS.items()}
-_SIMPLIFIED = {"规": "規", "业": "業", "约": "約", "关": "関", "发": "発", "经": "経", "产": "産"}
+_SIMPLIFIED = dict(
+    zip(
+        "规业约关发经产產对资设计术场动开时实现进图门问间车东长农观质协报际围类优创",
+        "規業約関発経産産対資設計術場動開時実現進図門問間車東長農観質協報際囲類優創",
+        strict=True,
+    )
+)  # simplified (or Chinese) forms no Japanese text uses
 _TIMES = set("xX✕╳")
 _SPACES = set(" \u3000\t")
 
@@ -44,6 +51,10 @@ def _fullwidth(ch: str) -> str:
     if "\uff01" <= ch <= "\uff5e" and ch not in "～：":
         return unicodedata.normalize("NFKC", ch)
     return ch
+
+
+def _wide(ch: str) -> bool:
+    return bool(ch) and unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def _neighbour(chars: Sequence[str], i: int, step: int) -> str:
@@ -77,12 +88,12 @@ def normalize_chars(chars: Sequence[str], before: str = "") -> list[str]:
         if ch in _SPACES:
             digit_before = prev.isdigit() or (prev in ",." and i >= 2 and _neighbour(base, i - 1, -1).isdigit())
             out.append("" if digit_before and nxt.isdigit() else ch)
-        elif ch in _TIMES and prev.isdigit() and nxt.isdigit():
+        elif ch in _TIMES and nxt.isdigit() and (prev.isdigit() or _wide(prev)):
             out.append("×")
         elif ch in _KANA_FIXES and (is_katakana(prev) or (ch != "一" and is_katakana(nxt))):
             out.append(_KANA_FIXES[ch])
-        elif ch in _AFTER_KATAKANA and is_katakana(prev):
-            out.append(_AFTER_KATAKANA[ch])
+        elif ch in _BETWEEN_KATAKANA and is_katakana(prev) and is_katakana(nxt):
+            out.append(_BETWEEN_KATAKANA[ch])
         elif ch in _TWINS or ch in _TWINS_BACK:
             out.append(_twin(ch, prev, nxt))
         elif ch in _SIMPLIFIED:

@@ -67,7 +67,7 @@ def _line_above(lines: list[OcrLine], i: int) -> str:
     above = [
         ln
         for ln in lines
-        if abs(ln.box[0] - x0) <= h and 0 <= top - ln.box[3] <= 0.8 * h and ln.box[1] < top and ln is not lines[i]
+        if abs(ln.box[0] - x0) <= h and -0.5 * h <= top - ln.box[3] <= 0.8 * h and ln.box[1] < top - 0.5 * h
     ]
     return max(above, key=lambda ln: ln.box[3]).chars[-1].text if above else ""
 

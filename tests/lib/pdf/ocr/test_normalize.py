@@ -1,0 +1,52 @@
+"""The OCR normalisations, one rule each, on strings the engines wrote for this deck's slides."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("約２３０万人", "約230万人"),  # full-width digits
+        ("（ボストン市）", "(ボストン市)"),  # full-width brackets
+        ("ＭＩＴ", "MIT"),
+        ("13 000人", "13000人"),  # a space inside a number
+        ("5, 800社", "5,800社"),
+        ("1.7 万人", "1.7 万人"),  # a space after a number is not inside it (the layout drops spaces beside CJK)
+        ("1億円以内x2年以内", "1億円以内×2年以内"),  # × read as x
+        ("3 X 4", "3 × 4"),
+        ("Xerox", "Xerox"),  # an x that is a letter stays
+        ("Route x2", "Route x2"),
+        ("2001〜5", "2001～5"),  # both wave dashes and ~ are ～
+        ("83年~98年", "83年～98年"),
+        ("▴20.1", "▲20.1"),  # a decrease
+        ("△5", "△5"),
+        ("イ才関連", "イオ関連"),  # 才 beside katakana
+        ("コス卜化", "コスト化"),  # 卜 beside katakana
+        ("センタ一", "センター"),  # 一 after katakana
+        ("一方で", "一方で"),  # a real 一 stays
+        ("5才", "5才"),
+        ("ミュンヘン工科大学", "ミュンヘン工科大学"),  # 工 after katakana is right
+        ("ア力ウント", "アカウント"),  # 力 between katakana is カ
+        ("によリ", "により"),  # katakana リ among hiragana
+        ("主要大学·研究機関", "主要大学・研究機関"),
+        ("経済规模", "経済規模"),  # a simplified form
+        ("【例：南東】", "【例：南東】"),  # the full-width colon stays
+    ],
+)
+def test_ocr_normalisation(read, printed):
+    assert normalize_ocr_text(read) == printed
+
+
+def test_each_character_keeps_its_place():
+    """Characters are normalised one by one, so each keeps its box: a dropped space becomes ''."""
+    assert normalize_chars(list("5 800")) == ["5", "", "8", "0", "0"]
+
+
+def test_a_wrapped_line_continues_the_line_above():
+    """バイ / 才 wrapped in a cell: the line above gives the first character its context."""
+    assert normalize_chars(["才"], before="イ") == ["オ"]
+    assert normalize_chars(["才"]) == ["才"]
