@@ -28,10 +28,8 @@ def scan_pages(
     images = []
     for n in pages:
         stem = out.parent / f"{out.stem}_p{n}"
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(stem)],
-            check=True,
-        )
+        pick = ["-f", str(n), "-l", str(n), "-singlefile"]
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", *pick, str(pdf), str(stem)], check=True)
         img = Image.open(f"{stem}.png").convert("L")
         img = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255, expand=False)
         draw = ImageDraw.Draw(img)
