@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -16,6 +17,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
 
+from pipelines.lib.errors import SourceDocumentError
+from pipelines.lib.pdf.ocr.engines import OcrEngineError
 from pipelines.lib.pdf.ocr.raster_lines import line_objects
 from pipelines.lib.pdf.ocr.read import PageRead, read_page
 from pipelines.lib.pdf.ocr.settings import OcrSettings
@@ -60,6 +63,18 @@ def ocr_pages(
 ) -> dict[int, PageRead]:
     """Read the given pages, in a process pool over pages (one engine thread per process, every core busy)."""
     settings = settings or OcrSettings()
+    if settings.crosscheck and shutil.which(settings.tesseract_cmd) is None:  # before minutes of the first engine
+        reason = f"the OCR engine {settings.tesseract_cmd!r} is not installed (Debian: tesseract-ocr tesseract-ocr-jpn)"
+        raise SourceDocumentError(path.name, f"its image pages need OCR: {reason}")
+    try:
+        return _read_pages(path, pages, settings, progress)
+    except OcrEngineError as exc:
+        raise SourceDocumentError(path.name, f"its image pages need OCR: {exc}") from exc
+
+
+def _read_pages(
+    path: Path, pages: list[int], settings: OcrSettings, progress: OcrProgress | None
+) -> dict[int, PageRead]:
     workers = min(settings.workers or os.cpu_count() or 1, len(pages))
     out: dict[int, PageRead] = {}
     if workers <= 1:

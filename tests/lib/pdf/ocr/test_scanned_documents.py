@@ -65,6 +65,16 @@ def test_a_document_with_nothing_readable_fails_by_name(tmp_path):
         extract_document(blank)
 
 
+def test_a_missing_second_engine_is_named_with_the_file(tmp_path):
+    from pipelines.lib.errors import SourceDocumentError
+    from pipelines.lib.pdf.ocr import OcrSettings
+
+    scan = tmp_path / "scan.pdf"
+    Image.new("L", (300, 200), 255).save(scan, "PDF", resolution=150.0)
+    with pytest.raises(SourceDocumentError, match=r"scan\.pdf: its image pages need OCR: .*'no-such-tesseract'"):
+        extract_document(scan, ocr=OcrSettings(tesseract_cmd="no-such-tesseract"))
+
+
 def test_rapidocr_opens_no_socket(monkeypatch):
     """The engine is built from the models inside its wheel: nothing is downloaded (any connection would fail)."""
 
