@@ -56,10 +56,32 @@ def without_rules(gray: np.ndarray, scale: float) -> np.ndarray:
     return out
 
 
+MIN_FILL_PT = (12.0, 40.0)  # a shaded region this large (short side, long side) is a cell's fill, not an arrow
+FILL_BELOW = 235  # gray levels darker than this are shading (paper is near 255)
+
+
+def fill_edges(gray: np.ndarray, scale: float) -> list[RasterLine]:
+    """The four edges of every shaded region larger than any glyph: a cell filled with a shade (or black) has an
+    edge there even where no rule is drawn, as a vector fill gives pdfplumber one."""
+    shade = (cv2.medianBlur(gray, 5) < FILL_BELOW).astype(np.uint8) * 255
+    size = max(int(MIN_FILL_PT[0] * scale), 3)
+    shade = cv2.morphologyEx(shade, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
+    contours, _ = cv2.findContours(shade, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for contour in contours:
+        x, y, w, h = (v / scale for v in cv2.boundingRect(contour))
+        if min(w, h) < MIN_FILL_PT[0] or max(w, h) < MIN_FILL_PT[1]:
+            continue
+        out += [RasterLine(x, y, x + w, y), RasterLine(x, y + h, x + w, y + h)]
+        out += [RasterLine(x, y, x, y + h), RasterLine(x + w, y, x + w, y + h)]
+    return out
+
+
 def find_raster_lines(gray: np.ndarray, scale: float) -> list[RasterLine]:
-    """Every horizontal and vertical rule of a deskewed page (scale: pixels per point)."""
+    """Every horizontal and vertical rule of a deskewed page (scale: pixels per point), and the edges of its
+    shaded regions."""
     thick = MAX_RULE_THICKNESS_PT * scale
-    out: list[RasterLine] = []
+    out: list[RasterLine] = fill_edges(gray, scale)
     for horizontal in (True, False):
         runs = _runs(gray, scale, horizontal)
         contours, _ = cv2.findContours(runs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)

@@ -34,6 +34,7 @@ from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text
         ("によリ", "により"),  # katakana リ among hiragana
         ("主要大学·研究機関", "主要大学・研究機関"),
         ("経済规模", "経済規模"),  # a simplified form
+        ("自律的發展期", "自律的発展期"),  # a traditional form
         ("【例：南東】", "【例：南東】"),  # the full-width colon stays
     ],
 )
