@@ -320,11 +320,11 @@ def extract_document(
     tables: list[ExtractedTable] = []
     blocks: list[TextBlock] = []
     unrecognised: list[tuple[int, BBox, list[str]]] = []
-    # ---- OCR (issue 31): image-only pages are read here, before the page loop -------------------------------
-    scans = image_only_pages(path)
-    reads = ocr_pages(path, scans, ocr, ocr_progress) if scans else {}
     characters = 0
     try:
+        # ---- OCR (issue 31): image-only pages are read here, before the page loop ---------------------------
+        scans = image_only_pages(path)
+        reads = ocr_pages(path, scans, ocr, ocr_progress) if scans else {}
         for page in iter_pages(path, max_pages):
             if page.page_number in reads:
                 use_ocr_words(page, reads[page.page_number])
