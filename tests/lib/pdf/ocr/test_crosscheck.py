@@ -43,16 +43,3 @@ def test_a_silent_1000x_misreading_is_flagged_never_chosen(monkeypatch):
     assert max(c["confidence"] for c in first) <= cc.DISAGREEMENT_CONFIDENCE
     assert all(c["ocr_alt"] == "企業約5.800社" for c in first)
     assert min(c["confidence"] for c in chars if c["top"] == 70.0) > cc.DISAGREEMENT_CONFIDENCE
-
-
-def test_a_space_is_read_from_the_ink_between_half_width_characters():
-    """The engine's boxes of '2', '1', '9' touch; the ink shows a space after the 2 (*2 1999) and none inside 19."""
-    from pipelines.lib.pdf.ocr.read import _spaced
-
-    ink = np.zeros((40, 200), np.uint8)
-    for x0, x1 in ((2, 12), (26, 30), (34, 44)):  # '2', then a space, '1' (narrow), '9'
-        ink[10:30, x0:x1] = 255
-    chars = [OcrChar("2", (0, 5, 14, 35), 0.9), OcrChar("1", (14, 5, 32, 35), 0.9), OcrChar("9", (32, 5, 46, 35), 0.9)]
-    boxes = _spaced(chars, ink)
-    assert boxes[1][0] - boxes[0][2] >= 0.3 * 0.85 * 30  # a space opened between 2 and 1
-    assert boxes[2][0] == boxes[1][2]  # 1 and 9 stay together
