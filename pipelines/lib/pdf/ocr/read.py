@@ -8,12 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from pipelines.lib.pdf.ocr.crosscheck import DISAGREEMENT_CONFIDENCE, Disagreement, crosscheck
-from pipelines.lib.pdf.ocr.engines import OcrChar, OcrLine, rapid_read, unicodedata_wide
+from pipelines.lib.pdf.ocr.engines import OcrLine, rapid_read
 from pipelines.lib.pdf.ocr.image import PageImage, deskewed_page
-from pipelines.lib.pdf.ocr.image import ink as ink_of
 from pipelines.lib.pdf.ocr.normalize import normalize_chars
 from pipelines.lib.pdf.ocr.raster_lines import RasterLine, find_raster_lines, without_rules
 from pipelines.lib.pdf.ocr.settings import OcrSettings
@@ -75,50 +72,16 @@ def _line_above(lines: list[OcrLine], i: int) -> str:
     return max(above, key=lambda ln: ln.box[3]).chars[-1].text if above else ""
 
 
-SPACE_GAP = 0.3  # font sizes: ink this far apart between two half-width characters is a space (measured: digits
-# of one number stand at most 0.22 apart, a space between two numbers at least 0.32)
-
-
-def _ink_columns(box: tuple[float, float, float, float], ink: np.ndarray) -> tuple[float, float] | None:
-    """The first and last column of ink inside a character's box (pixels), None for a box without ink."""
-    x0, top, x1, bottom = (max(round(v), 0) for v in box)
-    region = ink[top:bottom, x0:x1]
-    cols = np.flatnonzero(region.any(axis=0)) if region.size else np.array([], dtype=int)
-    return (x0 + float(cols[0]), x0 + float(cols[-1]) + 1.0) if cols.size else None
-
-
-def _spaced(chars: list[OcrChar], ink: np.ndarray | None) -> list[tuple[float, float, float, float]]:
-    """The characters' boxes, opened where the ink shows a space between two half-width characters.
-
-    The engine shares a line's width out among its characters and writes no spaces, so *2 1999年 comes out as
-    *21999年; only the ink between the 2 and the 1 shows the space. Elsewhere the engine's boxes are kept."""
-    boxes = [c.box for c in chars]
-    if ink is None:
-        return boxes
-    spans = [_ink_columns(b, ink) for b in boxes]
-    for i in range(len(chars) - 1):
-        left, right = spans[i], spans[i + 1]
-        if left is None or right is None or unicodedata_wide(chars[i].text) or unicodedata_wide(chars[i + 1].text):
-            continue
-        size = SIZE_OF_BOX * (boxes[i][3] - boxes[i][1])
-        if right[0] - left[1] >= SPACE_GAP * size:
-            boxes[i] = (boxes[i][0], boxes[i][1], min(boxes[i][2], left[1]), boxes[i][3])
-            boxes[i + 1] = (max(boxes[i + 1][0], right[0]), boxes[i + 1][1], boxes[i + 1][2], boxes[i + 1][3])
-    return boxes
-
-
-def _chars(
-    lines: list[OcrLine], flagged: dict[int, Disagreement], image: PageImage, ink: np.ndarray | None = None
-) -> list[dict[str, Any]]:
+def _chars(lines: list[OcrLine], flagged: dict[int, Disagreement], image: PageImage) -> list[dict[str, Any]]:
     s = image.scale
     out = []
     for i, ln in enumerate(lines):
         texts = normalize_chars([c.text for c in ln.chars], _line_above(lines, i))
-        for ch, text, px in zip(ln.chars, texts, _spaced(list(ln.chars), ink), strict=True):
+        for ch, text in zip(ln.chars, texts, strict=True):
             if not text.strip():
                 continue
             conf = min(ch.confidence, DISAGREEMENT_CONFIDENCE) if i in flagged else ch.confidence
-            box = (px[0] / s, px[1] / s, px[2] / s, px[3] / s)
+            box = (ch.box[0] / s, ch.box[1] / s, ch.box[2] / s, ch.box[3] / s)
             obj = char_object(text, box, conf, image.height_pt)
             if i in flagged:
                 obj["ocr_alt"] = flagged[i].secondary
@@ -136,10 +99,11 @@ def read_page(path: Path, page_number: int, settings: OcrSettings) -> PageRead:
     lines = rapid_read(image.pixels, settings.rapid_max_side)
     seconds["rapidocr"] = time.perf_counter() - t
     flagged: dict[int, Disagreement] = {}
-    text_only = without_rules(image.pixels, image.scale)  # no cell border in a crop or in a character's ink
     if settings.crosscheck:
         t = time.perf_counter()
-        flagged = crosscheck(text_only, lines, settings.tesseract_cmd, settings.tesseract_lang)
+        flagged = crosscheck(
+            without_rules(image.pixels, image.scale), lines, settings.tesseract_cmd, settings.tesseract_lang
+        )
         seconds["tesseract"] = time.perf_counter() - t
     t = time.perf_counter()
     rules = find_raster_lines(image.pixels, image.scale)
@@ -153,7 +117,7 @@ def read_page(path: Path, page_number: int, settings: OcrSettings) -> PageRead:
         image.width_pt,
         image.height_pt,
         image.skew_deg,
-        _chars(lines, flagged, image, ink_of(text_only)),
+        _chars(lines, flagged, image),
         rules,
         disagreements,
         seconds,
