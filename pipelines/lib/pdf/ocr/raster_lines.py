@@ -60,20 +60,50 @@ MIN_FILL_PT = (12.0, 40.0)  # a shaded region this large (short side, long side)
 FILL_BELOW = 235  # gray levels darker than this are shading (paper is near 255)
 
 
+MIN_STEP = 12  # gray levels: a fill edge is a step in shade at least this large across it
+
+
+def _step(gray: np.ndarray, edge: tuple[int, int, int, int], vertical: bool, offset: int, width: int) -> float:
+    """The difference in median shade between the two strips beside an edge (pixels), rules and text aside."""
+    x0, y0, x1, y1 = edge
+    if vertical:
+        a = gray[y0:y1, max(x0 - offset - width, 0) : max(x0 - offset, 0)]
+        b = gray[y0:y1, x0 + offset : x0 + offset + width]
+    else:
+        a = gray[max(y0 - offset - width, 0) : max(y0 - offset, 0), x0:x1]
+        b = gray[y0 + offset : y0 + offset + width, x0:x1]
+    if not a.size or not b.size:
+        return 255.0
+    return abs(float(np.median(a)) - float(np.median(b)))
+
+
 def fill_edges(gray: np.ndarray, scale: float) -> list[RasterLine]:
-    """The four edges of every shaded region larger than any glyph: a cell filled with a shade (or black) has an
-    edge there even where no rule is drawn, as a vector fill gives pdfplumber one."""
+    """The edges of every shaded region larger than any glyph: a cell filled with a shade (or black) has an
+    edge there even where no rule is drawn, as a vector fill gives pdfplumber one. An edge is kept only where the
+    shade steps across it (a light band broken up by speckle has pieces, but no step between them), and only where
+    it is longer than any glyph (the ends of a shaded row are no column rule)."""
     shade = (cv2.medianBlur(gray, 5) < FILL_BELOW).astype(np.uint8) * 255
     size = max(int(MIN_FILL_PT[0] * scale), 3)
     shade = cv2.morphologyEx(shade, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
     contours, _ = cv2.findContours(shade, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    blurred = cv2.medianBlur(gray, 5)
+    offset, width = max(int(2 * scale), 1), max(int(3 * scale), 2)
     out = []
     for contour in contours:
-        x, y, w, h = (v / scale for v in cv2.boundingRect(contour))
-        if min(w, h) < MIN_FILL_PT[0] or max(w, h) < MIN_FILL_PT[1]:
+        x, y, w, h = cv2.boundingRect(contour)
+        if min(w, h) < MIN_FILL_PT[0] * scale or max(w, h) < MIN_FILL_PT[1] * scale:
             continue
-        out += [RasterLine(x, y, x + w, y), RasterLine(x, y + h, x + w, y + h)]
-        out += [RasterLine(x, y, x, y + h), RasterLine(x + w, y, x + w, y + h)]
+        edges = [
+            ((x, y, x + w, y), False),
+            ((x, y + h, x + w, y + h), False),
+            ((x, y, x, y + h), True),
+            ((x + w, y, x + w, y + h), True),
+        ]
+        for (ex0, ey0, ex1, ey1), vertical in edges:
+            if max(ex1 - ex0, ey1 - ey0) < MIN_FILL_PT[1] * scale:  # the short side of a band: no cell edge
+                continue
+            if _step(blurred, (ex0, ey0, ex1, ey1), vertical, offset, width) >= MIN_STEP:
+                out.append(RasterLine(ex0 / scale, ey0 / scale, ex1 / scale, ey1 / scale))
     return out
 
 
