@@ -30,17 +30,20 @@ from pipelines.lib.paths import PROJECT_ROOT
 
 RUNS = int(os.environ.get("BENCH_PARTITION_RUNS", "5"))
 RESULTS = PROJECT_ROOT / "bench" / "results" / "partitions_vs_state.md"
-PER_DOCUMENT_STAGES = {"sources", "extraction", "staging", "checks"}
+PER_DOCUMENT_GROUPS = {"sources", "raw", "staging"}
 
 
 def step_counts() -> tuple[int, int]:
     """(per-document steps, steps over all documents) of refresh_job, from the definitions."""
     from pipelines.definitions import defs
-    from pipelines.progress import step_stages
 
-    stages = step_stages(defs)
-    per_document = sum(stage in PER_DOCUMENT_STAGES for stage in stages.values())
-    return per_document, len(stages) - per_document
+    groups = {
+        a.node_def.name: set(a.group_names_by_key.values())
+        for a in defs.resolve_asset_graph().assets_defs
+        if a.is_executable
+    }
+    per_document = sum(bool(g & PER_DOCUMENT_GROUPS) for g in groups.values())
+    return per_document, len(groups) - per_document
 
 
 def _chain(prefix: str, n: int, first_dep: str | None, partitions: dg.PartitionsDefinition | None) -> list:

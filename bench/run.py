@@ -8,7 +8,7 @@ The growth stage (bench/growth.py) times adding one document to warehouses of 1,
 (BENCH_GROWTH_SIZES), BENCH_GROWTH_RUNS times each (default 3), with the cold and no-change refreshes of one
 deck, against the floor measured between those runs; it prints the table with each run's peak memory.
 
-BENCH_STAGES (default all: extraction,cold,sensor,scale,growth) picks the stages to run; the others keep their
+BENCH_STAGES (default all: extraction,cold,sensor,scale,growth,anatomy) picks the stages to run; the others keep their
 last figures from bench/results/latest.json, each with the date it was measured. Writes
 bench/results/latest.json, latest.md and scale.png.
 """
@@ -39,7 +39,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,50,200").split(",")]
 SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
 GROWTH_RUNS = int(os.environ.get("BENCH_GROWTH_RUNS", "3"))
-STAGES = ("extraction", "cold", "sensor", "scale", "growth")
+STAGES = ("extraction", "cold", "sensor", "scale", "growth", "anatomy")
 
 
 def stats(samples: list[float]) -> dict[str, float]:
@@ -62,6 +62,13 @@ def ours() -> None:
     from pipelines.lib.tables.extract import extract_document
 
     extract_document(DECK)
+
+
+def ours_borderless(copy: Path) -> Callable[[], None]:
+    """Extraction of the deck printed without rules (every grid read from text alignment)."""
+    from pipelines.lib.tables.extract import extract_document
+
+    return lambda: extract_document(copy) and None
 
 
 def pdfplumber_floor() -> None:
@@ -290,15 +297,24 @@ def machine() -> str:
 
 def extraction() -> dict[str, dict[str, float]]:
     """Ours and the floors, run in turn RUNS times, so drift on a shared machine hits each of them alike."""
-    runs: dict[str, Callable[[], object]] = {"ours": ours, "floor": pdfplumber_floor, "pdfium": pdfium_text}
-    for fn in runs.values():
-        fn()  # warm imports and font caches once, outside the timings
-    samples: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(RUNS):
-        for name, fn in runs.items():
-            t = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - t)
+    from tests.editions.edits import strip_rules
+
+    with tempfile.TemporaryDirectory(prefix="bench_borderless_") as tmp:
+        copy = strip_rules(DECK, Path(tmp) / DECK.name)
+        runs: dict[str, Callable[[], object]] = {
+            "ours": ours,
+            "floor": pdfplumber_floor,
+            "pdfium": pdfium_text,
+            "borderless": ours_borderless(copy),
+        }
+        for fn in runs.values():
+            fn()  # warm imports and font caches once, outside the timings
+        samples: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(RUNS):
+            for name, fn in runs.items():
+                t = time.perf_counter()
+                fn()
+                samples[name].append(time.perf_counter() - t)
     return {name: stats(s) for name, s in samples.items()}
 
 
@@ -309,12 +325,14 @@ def growth() -> dict[str, object]:
     return measure_growth(pdfplumber_floor)
 
 
+RUN_COUNTS = {"scale": SCALE_RUNS, "growth": GROWTH_RUNS, "anatomy": int(os.environ.get("BENCH_ANATOMY_RUNS", "3"))}
 MEASURE: dict[str, Callable[[], object]] = {
     "extraction": extraction,
     "cold": cold_refresh,
     "sensor": sensor_tick,
     "scale": scale,
     "growth": growth,
+    "anatomy": lambda: __import__("bench.anatomy", fromlist=["anatomy"]).anatomy(),
 }
 
 
@@ -331,7 +349,7 @@ def measure(stages: list[str], previous: dict[str, dict[str, object]]) -> dict[s
         results[stage] = {
             "measured_at": now,
             "machine": machine(),
-            "runs": SCALE_RUNS if stage == "scale" else GROWTH_RUNS if stage == "growth" else RUNS,
+            "runs": RUN_COUNTS.get(stage, RUNS),
             "data": data,
         }
     return results
@@ -403,6 +421,18 @@ def render(results: dict[str, dict[str, object]]) -> str:
         lines += _scale_md(results["scale"])
     if "growth" in results:
         lines += _growth_md(results["growth"])
+    if "anatomy" in results:
+        from bench.anatomy import render as anatomy_md
+
+        anatomy = results["anatomy"]
+        lines += [
+            "## Anatomy of a refresh (`make run`'s process: cold, then adding rev1)",
+            "",
+            f"Measured {anatomy['measured_at']}; median of {anatomy['runs']} runs.",
+            "",
+            *anatomy_md(anatomy["data"]),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -501,7 +531,10 @@ def _extraction_md(result: dict[str, object]) -> list[str]:
         ("ours", "extract_document (all tables + passages, provenance)"),
         ("floor", "pdfplumber find_tables + extract, no processing (floor)"),
         ("pdfium", "pypdfium2 plain text (C++ floor)"),
+        ("borderless", "extract_document of the deck printed without rules (grids from text alignment)"),
     ):
+        if key not in ext:  # results recorded before the borderless copy was measured
+            continue
         s = ext[key]
         lines.append(
             f"| {label} | {fmt(s)} | {s['median'] / ext['floor']['median']:.2f}x | "

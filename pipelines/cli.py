@@ -13,6 +13,7 @@ page, table, cell, header, text, bbox), with a PNG crop of that region per row i
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -49,12 +50,26 @@ def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSev
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed steps and failed ERROR checks: what stops a refresh."""
+    """Failed steps, each named by the asset it was computing (the first of its assets not materialized), and
+    failed ERROR checks: what stops a refresh."""
     import dagster as dg
 
-    from pipelines.progress import failure_text
+    from pipelines.definitions import defs
+    from pipelines.progress import failure_text, is_check_failure, step_assets
 
-    steps = [failure_text(e) for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    done = {e.asset_key for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    selected = result.dagster_run.asset_selection  # empty: the whole job
+    order = step_assets(defs)
+
+    def at(step: str | None) -> str | None:
+        pending = [k for k in order.get(step or "", []) if k not in done and (not selected or k in selected)]
+        return pending[0].to_user_string() if pending else None
+
+    steps = [
+        failure_text(e, at(e.step_key))
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.STEP_FAILURE and not is_check_failure(e)
+    ]
     return steps + _failed_checks(result, dg.AssetCheckSeverity.ERROR)
 
 
@@ -93,21 +108,31 @@ def _run_job(log_path: Path, run_id: str, verbose: bool) -> tuple[dg.ExecuteInPr
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.progress import ProgressView, file_logger, progress_logger, step_stages
+    from pipelines.defs.extract import PAGES
+    from pipelines.instance import refresh_instance
+    from pipelines.progress import ProgressView, file_logger, key_stages, page_handler, progress_logger
 
-    view = ProgressView(step_stages(defs))
+    view = ProgressView(key_stages(defs))
+    pages = [page_handler(view), logging.FileHandler(log_path, mode="a", encoding="utf-8")]
+    pages[1].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    PAGES.setLevel(logging.INFO)
+    for handler in pages:
+        PAGES.addHandler(handler)
     loggers = {"progress": progress_logger(view), "file": file_logger(log_path)}
     if verbose:
         loggers["console"] = dg.colored_console_logger
     job = defs.resolve_job_def("refresh_job").with_logger_defs(loggers)
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(),
+        instance=refresh_instance(),
         run_id=run_id,
         raise_on_error=False,
         run_config={
             "loggers": {name: {"config": {"log_level": "DEBUG"}} if name == "console" else {} for name in loggers}
         },
     )
+    for handler in pages:
+        PAGES.removeHandler(handler)
+        handler.close()
     view.finish()
     return result, view
 

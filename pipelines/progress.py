@@ -22,9 +22,10 @@ from pipelines.defs.metadata import HELD_BY_CURATED
 STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
 """Stages in the order a refresh passes them."""
 
-_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "marts": "marts"}
+_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "tables": "staging", "marts": "marts"}
 _BY_PUBLISH_ASSET = {"published_warehouse": "publish", "data_docs": "docs", "published_report": "report"}
 _PAGE = re.compile(r"page (\d+)/(\d+)")
+_EXTRACTING = re.compile(r"^extracting \d+ of \d+ document")
 _BAR = 24
 
 
@@ -33,25 +34,27 @@ def stage_of_asset(key: dg.AssetKey, group: str) -> str:
     return _BY_PUBLISH_ASSET.get(key.path[-1], _BY_GROUP.get(group, "publish"))
 
 
-def step_stages(defs: dg.Definitions) -> dict[str, str]:
-    """step key → stage for every op of the definitions (checks on marts or a publish asset count with them)."""
-    stages: dict[str, str] = {}
-    for assets_def in defs.assets or []:
-        if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
-            key = next(iter(sorted(assets_def.keys)))
-            stages[assets_def.node_def.name] = stage_of_asset(key, assets_def.group_names_by_key[key])
-    for check_def in defs.asset_checks or []:
-        asset = next(iter(check_def.check_keys)).asset_key
-        layer = "marts" if asset.path[0] == "marts" else "checks"
-        stages[check_def.node_def.name] = _BY_PUBLISH_ASSET.get(asset.to_user_string(), layer)
+def stage_of_check(key: dg.AssetCheckKey, group: str) -> str:
+    """The stage a check counts in: with its layer for raw tables, marts and the publish; else 'checks'."""
+    if group in ("sources", "raw", "marts"):
+        return _BY_GROUP[group]
+    return _BY_PUBLISH_ASSET.get(key.asset_key.to_user_string(), "checks")
+
+
+def key_stages(defs: dg.Definitions) -> dict[dg.AssetKey | dg.AssetCheckKey, str]:
+    """Every asset and check of the definitions → the stage its event counts in."""
+    graph = defs.resolve_asset_graph()
+    stages: dict[dg.AssetKey | dg.AssetCheckKey, str] = {}
+    for key in graph.get_all_asset_keys():
+        stages[key] = stage_of_asset(key, graph.get(key).group_name)
+    for check in graph.asset_check_keys:
+        stages[check] = stage_of_check(check, graph.get(check.asset_key).group_name)
     return stages
 
 
 @dataclass
 class _Stage:
     name: str
-    steps: int = 0
-    done: int = 0
     started: float | None = None
     seconds: float = 0.0
     rows: int = 0
@@ -67,50 +70,73 @@ class _Stage:
 
 
 class ProgressView:
-    """Turns Dagster events into stage lines; keeps what the closing summary needs."""
+    """Turns Dagster events into stage lines; keeps what the closing summary needs.
 
-    def __init__(self, stages_by_step: dict[str, str], out: TextIO | None = None, tty: bool | None = None) -> None:
+    A step may compute several stages (the raw layer's sources and extraction, the staging tables and their
+    checks): a stage runs from the step's start, or the previous stage's last event, to its own last event.
+    """
+
+    def __init__(
+        self,
+        stages_by_key: dict[dg.AssetKey | dg.AssetCheckKey, str],
+        out: TextIO | None = None,
+        tty: bool | None = None,
+    ) -> None:
         self.out = out or sys.stdout
         self.tty = self.out.isatty() if tty is None else tty
-        self.stage_of = stages_by_step
+        self.stage_of = stages_by_key
         self.stages = {name: _Stage(name) for name in STAGES}
-        for stage in stages_by_step.values():
-            self.stages[stage].steps += 1
-        self.step_started: dict[str, float] = {}
         self.rows_by_layer: dict[str, int] = {}
         self.quantities: tuple[int, int] | None = None  # (read, held by a curated table)
+        self._current: _Stage | None = None
+        self._mark = time.perf_counter()  # where the next stage's time starts
         self._live = False
 
     # ---- events -------------------------------------------------------------------------------------------
 
     def handle(self, event: dg.DagsterEvent | None, message: str, step_key: str | None) -> None:
         """One Dagster log record: its event (if any), its own message and step."""
-        stage = self.stages.get(self.stage_of.get(step_key or "", ""))
+        now = time.perf_counter()
         if event is None:
-            if stage is not None and (m := _PAGE.search(message)):
+            if _EXTRACTING.match(message):
+                self._enter(self.stages["extraction"], now)
+            elif m := _PAGE.search(message):
+                stage = self._enter(self.stages["extraction"], now)
                 stage.pages = (int(m.group(1)), int(m.group(2)))
                 self._draw_bar(stage)
             return
         kind = event.event_type
-        now = time.perf_counter()
-        if stage is None:
-            return
         if kind == dg.DagsterEventType.STEP_START:
-            self.step_started[event.step_key or ""] = now
-            stage.started = stage.started or now
+            self._mark = now
         elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            self._materialized(stage, event)
+            key = event.event_specific_data.materialization.asset_key
+            if (name := self.stage_of.get(key)) is not None:
+                self._materialized(self._enter(self.stages[name], now), event)
         elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            self._checked(stage, event)
+            if (name := self.stage_of.get(event.event_specific_data.asset_check_key)) is not None:
+                self._checked(self._enter(self.stages[name], now), event)
         elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
-            stage.seconds += now - self.step_started.pop(event.step_key or "", now)
-            stage.done += 1
-            if kind == dg.DagsterEventType.STEP_FAILURE:
-                stage.failed = True
-            if stage.done >= stage.steps:
-                self._print_stage(stage)
-        elif kind == dg.DagsterEventType.STEP_SKIPPED:
-            stage.done += 1
+            stage = self._current
+            if stage is None and kind == dg.DagsterEventType.STEP_FAILURE:  # failed before its first event
+                stage = next((s for s in self.stages.values() if not s.complete), None)
+                if stage is not None:
+                    stage.started = self._mark
+            if stage is not None:
+                stage.seconds += now - self._mark
+                stage.failed = stage.failed or kind == dg.DagsterEventType.STEP_FAILURE
+                self._close(stage)
+            self._current, self._mark = None, now
+
+    def _enter(self, stage: _Stage, now: float) -> _Stage:
+        """The stage an event belongs to: the one running, or the next (the one before it is then done)."""
+        if self._current is not stage:
+            if self._current is not None:
+                self._close(self._current)
+            stage.started = stage.started or self._mark
+            self._current = stage
+        stage.seconds += now - self._mark
+        self._mark = now
+        return stage
 
     def _materialized(self, stage: _Stage, event: dg.DagsterEvent) -> None:
         materialization = event.event_specific_data.materialization
@@ -155,13 +181,13 @@ class ProgressView:
         self.out.flush()
         self._live = True
 
-    def _print_stage(self, stage: _Stage) -> None:
-        """Print a completed stage once every stage before it has printed: the lines keep the order of STAGES
-        whatever order steps end in (the marts may finish while the last checks still run)."""
+    def _close(self, stage: _Stage) -> None:
+        """Print a completed stage once every stage before it that ran has printed: the lines keep the order of
+        STAGES."""
         stage.complete = True
         for name in STAGES:
             ahead = self.stages[name]
-            if ahead.printed or not ahead.steps:
+            if ahead.printed or ahead.started is None:
                 continue
             if not ahead.complete:
                 break
@@ -172,7 +198,7 @@ class ProgressView:
         still waiting for one before it that never ran."""
         for stage in self.stages.values():
             if stage.started is not None and not stage.complete:
-                stage.failed = stage.failed or stage.done < stage.steps
+                stage.failed = True
                 stage.complete = True
         for stage in self.stages.values():
             if stage.complete and not stage.printed:
@@ -209,15 +235,31 @@ def _describe(stage: _Stage) -> str:
         )
     parts += [Path(n).name for n in stage.notes]
     if stage.failed:
-        parts.append("FAILED" if stage.done >= stage.steps else "stopped")
+        parts.append("FAILED")
     return ", ".join(parts)
 
 
-def failure_text(event: dg.DagsterEvent) -> str:
-    """A failed step's own message (its cause when Dagster wrapped it), without the traceback."""
+def is_check_failure(event: dg.DagsterEvent) -> bool:
+    """Whether a step failed only because a blocking check of its own failed (the check says why)."""
+    err = event.step_failure_data.error
+    return err is not None and err.cls_name == "DagsterAssetCheckFailedError"
+
+
+def step_assets(defs: dg.Definitions) -> dict[str, list[dg.AssetKey]]:
+    """step key → the assets its step computes, in the order it computes them."""
+    return {
+        a.node_def.name: [spec.key for spec in a.specs]
+        for a in defs.resolve_asset_graph().assets_defs
+        if a.is_executable and a.specs
+    }
+
+
+def failure_text(event: dg.DagsterEvent, at: str | None = None) -> str:
+    """A failed step's own message (its cause when Dagster wrapped it), without the traceback, named by what it
+    was computing (``at``: the asset, since a step computes several) or else by the step."""
     err = event.step_failure_data.error
     cause = err.cause if err and err.cause else err
-    return f"{event.step_key}: {cause.message.strip() if cause else 'unknown error'}"
+    return f"{at or event.step_key}: {cause.message.strip() if cause else 'unknown error'}"
 
 
 class _ViewHandler(logging.Handler):
@@ -240,6 +282,22 @@ def _logger(name: str, handlers: Callable[[], Iterable[logging.Handler]]) -> dg.
         return logger
 
     return dg.LoggerDefinition(build, description=name)
+
+
+class _PageHandler(logging.Handler):
+    """The extraction's page lines (a plain Python logger, not the run's event log) into the view's bar."""
+
+    def __init__(self, view: ProgressView) -> None:
+        super().__init__(logging.INFO)
+        self.view = view
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.view.handle(None, record.getMessage(), None)
+
+
+def page_handler(view: ProgressView) -> logging.Handler:
+    """A handler for the 'pipelines.pages' logger that draws the page bar."""
+    return _PageHandler(view)
 
 
 def progress_logger(view: ProgressView) -> dg.LoggerDefinition:

@@ -1,41 +1,79 @@
-"""The published report: the marts as charts and tables in warehouse/report/index.html."""
+"""What people look at, in one step: the report (every mart as a chart and a table) and the GX Data Docs."""
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS
-from pipelines.defs.publish import published_warehouse
+from pipelines.defs.publish import PUBLISHED_KEY
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib import background
-from pipelines.lib.code_versions import report_version
+from pipelines.lib.code_versions import data_docs_version, report_version
 from pipelines.lib.kept import KeptWork
+from pipelines.lib.staging.registry import STAGING
+from pipelines.lib.validation import published_docs
 
 if TYPE_CHECKING:
     from pipelines.lib.report.build import Drawn
     from pipelines.lib.report.data import ReportData
+
+REPORT_KEY = dg.AssetKey(["published_report"])
+DATA_DOCS_KEY = dg.AssetKey(["data_docs"])
 
 
 def _image_md(title: str, png: bytes) -> dg.MetadataValue:
     return dg.MetadataValue.md(f"![{title}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})")
 
 
-@dg.asset(
-    key=["published_report"],
-    group_name="publish",
-    deps=[published_warehouse],
-    kinds={"html", "matplotlib"},
-    op_tags={"dagster/priority": "1"},  # before data_docs, which the background worker renders meanwhile
-    owners=["team:data-engineering"],
-    code_version=report_version(),
-    freshness_policy=WEEKLY_FRESHNESS,
+def _spec(key: dg.AssetKey, description: str, kinds: set[str], code_version: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=key,
+        description=description,
+        group_name="publish",
+        deps=[PUBLISHED_KEY],
+        kinds=kinds,
+        owners=["team:data-engineering"],
+        code_version=code_version,
+        freshness_policy=WEEKLY_FRESHNESS,
+    )
+
+
+@dg.multi_asset(
+    name="published_pages",
+    specs=[
+        _spec(
+            REPORT_KEY,
+            "warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published "
+            "warehouse.",
+            {"html", "matplotlib"},
+            report_version(),
+        ),
+        _spec(
+            DATA_DOCS_KEY,
+            "GX Data Docs: every staging suite and the checks' results on the published rows; rebuilt when either "
+            "changes.",
+            {"html"},
+            data_docs_version(),
+        ),
+    ],
+    can_subset=True,
 )
-def published_report(
+def published_pages(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
+) -> Iterator[dg.MaterializeResult]:
+    """The report, drawn while the background worker renders the Data Docs; then the Data Docs."""
+    if REPORT_KEY in context.selected_asset_keys:
+        yield _report(context, settings, warehouse)
+    if DATA_DOCS_KEY in context.selected_asset_keys:
+        yield _data_docs(context, warehouse)
+
+
+def _report(
     context: dg.AssetExecutionContext, settings: PipelineSettings, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    """warehouse/report/index.html: every mart as a chart and a table, self-contained, from the published warehouse."""
+    """warehouse/report/index.html from the published warehouse."""
     # matplotlib loads when a report is drawn, not with the definitions
     from pipelines.lib.report.build import build_report, render_charts
 
@@ -51,6 +89,7 @@ def published_report(
         f"{result.crops_rendered or 'no document'} (kept: {result.crops_kept or 'none'})"
     )
     return dg.MaterializeResult(
+        asset_key=REPORT_KEY,
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
             "bytes": result.size,
@@ -64,5 +103,24 @@ def published_report(
             "crops_rendered_for": dg.MetadataValue.json(result.crops_rendered),
             # the charts this run drew (a document's charts are drawn once: see the run that drew them)
             **{f"chart_{name}": _image_md(name, result.charts_png[name]) for name in result.charts_drawn_ids},
-        }
+        },
+    )
+
+
+def _data_docs(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """GX Data Docs of the published rows (rendered by the background worker when the publish started it)."""
+    docs = background.task_result(
+        published_docs.task_key(context.run_id), published_docs.published_data_docs, warehouse.paths
+    )
+    return dg.MaterializeResult(
+        asset_key=DATA_DOCS_KEY,
+        metadata={
+            "index": dg.MetadataValue.path(str(docs.index)),
+            "suites": len(STAGING),
+            "rebuilt": docs.rebuilt,
+            "results_rendered_from_checks": docs.reused,
+            "documents_recomputed": dg.MetadataValue.json(list(docs.documents_rendered)),
+            "documents_reused": dg.MetadataValue.json(list(docs.documents_kept)),
+            "network_resources": dg.MetadataValue.json(list(docs.external)),  # fetched from CDNs: none expected
+        },
     )

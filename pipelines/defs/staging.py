@@ -1,4 +1,4 @@
-"""Staging tables, each validated by its Great Expectations suite and the completeness rule (blocking checks).
+"""Staging tables in one step, each validated by its Great Expectations suite and the completeness rule (blocking).
 
 New content an edition brings (a quantity or row label no rule names) is kept and listed by a WARN check.
 """
@@ -20,6 +20,7 @@ from pipelines.lib.kept import KeptWork
 from pipelines.lib.staging.by_document import build_by_document
 from pipelines.lib.staging.completeness import MissingRecord
 from pipelines.lib.staging.document_checks import (
+    EDITION_CHECK,
     DocumentCheck,
     all_findings,
     completeness,
@@ -43,42 +44,15 @@ def _documents_metadata(recomputed: list[str], reused: list[str]) -> dict[str, A
     }
 
 
-def staging_asset(st: StagingTable) -> dg.AssetsDefinition:
-    """The asset that builds one staging table from the raw layer, document by document."""
-
-    @dg.asset(
-        name=st.name,
-        key_prefix=["staging"],
-        group_name="staging",
-        description=st.spec.description,
-        deps=[["raw", name] for name in st.raw_inputs] + [["staging", name] for name in st.staging_inputs],
-        kinds={"pandas", "duckdb"},
-        owners=["team:data-engineering"],
-        metadata=definition_metadata(st.spec),
-        code_version=staging_version(st),
-        freshness_policy=WEEKLY_FRESHNESS,
-        pool=WRITER_POOL,
-    )
-    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
-        with warehouse.working() as con:
-            work = build_by_document(con, st)  # only new or changed documents; the others' rows are kept
-            metadata = stored_table_metadata(con, st.spec)
-            parameters = parameters_by_document(con, KeptWork.in_build_dir(warehouse.paths.build_dir))
-            submit_validations(con, st.spec, st.name, parameters)  # its suite check takes the result
-        return dg.MaterializeResult(metadata={**metadata, **_documents_metadata(work.recomputed, work.reused)})
-
-    return _asset
-
-
 def _key(st: StagingTable) -> dg.AssetKey:
     return dg.AssetKey(["staging", st.name])
 
 
-Evaluate = Callable[[StagingTable, dg.AssetCheckExecutionContext, duckdb.DuckDBPyConnection, Path], dg.AssetCheckResult]
+Evaluate = Callable[[StagingTable, dg.AssetExecutionContext, duckdb.DuckDBPyConnection, Path], dg.AssetCheckResult]
 
 
 def _suite_result(
-    st: StagingTable, context: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """The registry's rules and the suite file on each document's rows (the GX worker's result, or run here)."""
     run_id = context.op_execution_context.run_id
@@ -126,7 +100,7 @@ def _document_result(
 
 
 def _completeness_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Every data record of the families this table covers is in it."""
     families = ", ".join(c.family for c in st.covers)
@@ -136,14 +110,14 @@ def _completeness_result(
 
 
 def _provenance_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Every row's raw_text is in the raw cell or text block its address names."""
     return _document_result(provenance(st), str, con, build_dir, warn=False)
 
 
 def _unclassified_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Rows no rule could name (kept as unclassified…, waiting for a rule)."""
     column = st.classified_by
@@ -158,7 +132,7 @@ def _unclassified_result(
 
 
 def _untyped_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Numbers nothing could type (kept with unit 'number', waiting for a unit rule or a header)."""
     return _document_result(
@@ -171,7 +145,7 @@ def _untyped_result(
 
 
 def _coverage_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Cells and text blocks whose number-with-unit (a plain regex) has no quantity at their address."""
     return _document_result(
@@ -180,12 +154,28 @@ def _coverage_result(
 
 
 def _printed_changes_result(
-    st: StagingTable, _: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
     """Printed changes (対前年度比, 増減) of the budget tables that their two fiscal years' amounts do not give."""
     return _document_result(
         printed_changes(st),
         lambda f: f"{f['where']} ({f['program']}): printed {f['printed']}, computed {f['computed']}",
+        con,
+        build_dir,
+        warn=True,
+    )
+
+
+def _held_result(
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+) -> dg.AssetCheckResult:
+    """Documents whose curated tables hold far fewer quantities than the edition before them did."""
+    return _document_result(
+        EDITION_CHECK,
+        lambda f: (
+            f"{f['where']}: curated tables hold {f['held']} of {f['read']} quantities; {f['previous']} held "
+            f"{f['held_before']} of {f['read_before']}: tables may have been printed in a way no grid was read from"
+        ),
         con,
         build_dir,
         warn=True,
@@ -263,34 +253,70 @@ def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
                 _printed_changes_result,
             )
         )
+        description = "Curated tables hold at least half the quantities they held in the deck's previous edition (WARN)"
+        checks.append(
+            (
+                dg.AssetCheckSpec(
+                    "curated_tables_hold_as_much_as_the_previous_edition",
+                    asset=key,
+                    blocking=False,
+                    description=description,
+                ),
+                _held_result,
+            )
+        )
     return checks
 
 
-def table_checks(st: StagingTable) -> dg.AssetChecksDefinition:
-    """The checks of staging.<table> in one step, over one connection (each still its own result and severity).
-
-    The suite runs last: by then the background worker has had the longest to validate the rows.
-    """
-    checks = _checks_of(st)
-
-    @dg.multi_asset_check(
-        name=f"staging__{st.name}_checks",
-        specs=[spec for spec, _ in checks],
-        can_subset=True,
-        pool=WRITER_POOL,
-        description=f"The checks of staging.{st.name}: its suite, completeness, provenance and new content.",
+def _asset_spec(st: StagingTable) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=_key(st),
+        group_name="staging",
+        description=st.spec.description,
+        deps=[["raw", name] for name in st.raw_inputs] + [["staging", name] for name in st.staging_inputs],
+        kinds={"pandas", "duckdb"},
+        owners=["team:data-engineering"],
+        metadata=definition_metadata(st.spec),
+        code_version=staging_version(st),
+        freshness_policy=WEEKLY_FRESHNESS,
     )
-    def _checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
-        selected = {k.name for k in context.selected_asset_check_keys}
-        ordered = sorted(checks, key=lambda c: c[1] is _suite_result)
-        with warehouse.working() as con:
-            for spec, evaluate in ordered:
-                if spec.name in selected:
-                    result = evaluate(st, context, con, warehouse.paths.build_dir)
-                    yield result._replace(asset_key=spec.asset_key, check_name=spec.name)
-
-    return _checks
 
 
-STAGING_ASSETS = [staging_asset(st) for st in STAGING]
-STAGING_CHECKS = [table_checks(st) for st in STAGING]
+CHECKS = {(st.name, spec.name): (st, spec, evaluate) for st in STAGING for spec, evaluate in _checks_of(st)}
+"""Every check of every staging table: (table, check) → its table, spec and evaluation."""
+
+
+@dg.multi_asset(
+    name="staging_tables",
+    specs=[_asset_spec(st) for st in STAGING],
+    check_specs=[spec for _, spec, _ in CHECKS.values()],
+    can_subset=True,
+    pool=WRITER_POOL,
+)
+def staging_tables(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Every staging table from the raw layer, document by document, then their checks (each its own result).
+
+    The suites run last: by then the background workers have had the longest to validate the rows.
+    """
+    selected = context.selected_asset_keys
+    build_dir = warehouse.paths.build_dir
+    kept = KeptWork.in_build_dir(build_dir)
+    with warehouse.working() as con:
+        parameters = parameters_by_document(con, kept)
+        for st in STAGING:  # the registry's order: a table's staging inputs come before it
+            if _key(st) not in selected:
+                continue
+            work = build_by_document(con, st)  # only new or changed documents; the others' rows are kept
+            metadata = stored_table_metadata(con, st.spec)
+            submit_validations(con, st.spec, st.name, parameters)  # its suite check takes the result
+            yield dg.MaterializeResult(
+                asset_key=_key(st), metadata={**metadata, **_documents_metadata(work.recomputed, work.reused)}
+            )
+        checks = {(k.asset_key.path[-1], k.name) for k in context.selected_asset_check_keys}
+        ordered = sorted((c for c in CHECKS if c in checks), key=lambda c: CHECKS[c][2] is _suite_result)
+        for name in ordered:
+            st, spec, evaluate = CHECKS[name]
+            result = evaluate(st, context, con, build_dir)
+            yield result._replace(asset_key=spec.asset_key, check_name=spec.name)

@@ -106,15 +106,36 @@ def _running(pid: int) -> bool:
 
 
 def start_task(key: str, fn: Callable[..., Any], *args: Any) -> bool:
-    """Run fn(*args) in the worker, if one runs, to be collected by :func:`task_result` with the same key."""
+    """Run fn(*args) in the worker, if one runs, to be collected by :func:`task_result` with the same key.
+
+    It never waits: until the fork server has imported GX, handing work to it blocks, so a thread hands it over.
+    """
     with _LOCK:
-        if _pool is None or key in _pending:
+        pool = _pool
+        if pool is None or key in _pending:
             return False
-        try:
-            _pending[key] = _pool.submit(fn, *args)
-        except (BrokenProcessPool, RuntimeError):
-            return False
+        _pending[key] = outer = Future()
+    threading.Thread(target=_hand_over, args=(pool, outer, fn, args), name=f"submit {key[:40]}", daemon=True).start()
     return True
+
+
+def _hand_over(pool: ProcessPoolExecutor, outer: Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Submit to the pool (waiting for it if need be) and pass the worker's outcome on to ``outer``."""
+    try:
+        inner = pool.submit(fn, *args)
+    except (BrokenProcessPool, RuntimeError) as exc:  # stopped or broken meanwhile: the caller runs fn itself
+        outer.set_exception(BrokenProcessPool(str(exc)))
+        return
+
+    def relay(done: Future[Any]) -> None:
+        if done.cancelled():
+            outer.set_exception(BrokenProcessPool("cancelled"))
+        elif (error := done.exception()) is not None:
+            outer.set_exception(error)
+        else:
+            outer.set_result(done.result())
+
+    inner.add_done_callback(relay)
 
 
 def task_result(key: str, fn: Callable[..., T], *args: Any) -> T:

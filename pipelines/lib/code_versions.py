@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipelines.lib.editions import extractor_version
 from pipelines.lib.fingerprint import LIB, code_fingerprint, module_files
 from pipelines.lib.marts import Mart
-from pipelines.lib.schema import Table
+from pipelines.lib.schema import BY_NAME, Table
 from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.validation.suites import load_suite, suite_fingerprint
 
@@ -63,3 +63,10 @@ def data_docs_version() -> str:
 def report_version() -> str:
     """The report: pipelines/lib/report and what it imports."""
     return code_fingerprint(*module_files(f"{LIB}.report"))
+
+
+def typed_tables_version() -> str:
+    """The typed tables of the tables no family knows: their builder, suite and store, and their registry entries."""
+    files = module_files(f"{LIB}.typed_tables.store")
+    entries = [_entry(BY_NAME[n]) for n in ("tables.document_tables", "meta.typed_tables", "meta.typed_columns")]
+    return code_fingerprint(*files, extra=entries)

@@ -1,4 +1,4 @@
-"""Exports of every mart for people who don't run SQL: Parquet, CSV (UTF-8 with BOM) and one Excel workbook.
+"""Exports of every mart (and typed table) for people who don't run SQL: Parquet, CSV (UTF-8 with BOM), one workbook.
 
 `write_exports` writes them into a folder beside the working copy; `warehouse.publish` swaps them in with the
 database. Every file is a function of the rows alone (same rows, same bytes): rows in `ORDER BY ALL` order,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,8 @@ BOM = "\ufeff".encode()
 # A workbook records when it was made; a fixed stamp keeps two builds of the same rows byte-identical.
 WORKBOOK_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 EXCEL_SHEET_NAME_MAX = 31
+TYPED_SCHEMA = "tables"
+"""The schema of the typed tables of tables no family knows: exported like marts, their sheets named to fit."""
 EXCEL_MAX_ROWS = 1_048_576
 COLUMN_WIDTH_MAX = 60
 
@@ -85,7 +88,11 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any) -> int:
     return max((len(line) for line in text.splitlines()), default=0) * 2  # CJK glyphs are about two columns wide
 
 
-def _sheet_name(spec: Table) -> str:
+def sheet_name(spec: Table) -> str:
+    """A table's sheet: its name; a typed table's (schema tables) too long for Excel is cut, with a hash of it."""
+    if spec.schema == TYPED_SCHEMA and len(spec.name) > EXCEL_SHEET_NAME_MAX:
+        digest = hashlib.sha256(spec.name.encode()).hexdigest()[:8]
+        return f"{spec.name[: EXCEL_SHEET_NAME_MAX - len(digest) - 1]}_{digest}"
     if len(spec.name) > EXCEL_SHEET_NAME_MAX or spec.name == COLUMNS_SHEET:
         raise PublishError(f"{spec.qualified}: cannot be an Excel sheet name (31 characters at most, not 'columns')")
     return spec.name
@@ -120,7 +127,7 @@ def write_workbook(con: duckdb.DuckDBPyConnection, specs: Sequence[Table], targe
             rows = con.execute(_select(spec)).fetchall()
             if len(rows) + 1 > EXCEL_MAX_ROWS:
                 raise PublishError(f"{spec.qualified}: {len(rows)} rows do not fit an Excel sheet")
-            sheet = workbook.add_worksheet(_sheet_name(spec))
+            sheet = workbook.add_worksheet(sheet_name(spec))
             widths = [len(c) for c in spec.column_names]
             for col, name in enumerate(spec.column_names):
                 sheet.write_string(0, col, name, header)
@@ -140,7 +147,7 @@ def write_workbook(con: duckdb.DuckDBPyConnection, specs: Sequence[Table], targe
             for c in spec.columns:
                 r += 1
                 unit = column_unit(c.name, c.type, c.description) or ""
-                for col, value in enumerate((spec.name, c.name, c.type, unit, c.description)):
+                for col, value in enumerate((sheet_name(spec), c.name, c.type, unit, c.description)):
                     sheet.write_string(r, col, value, wrap if col == len(names) - 1 else None)
         for col, width in enumerate((26, 26, 16, 10, 90)):
             sheet.set_column(col, col, width)

@@ -53,7 +53,7 @@ GENERATED = {"staging_cells": staging_cells_sql}
 
 
 COMMENT = re.compile(r"--[^\n]*")
-TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(raw|staging|marts|meta)\.(\w+)", re.IGNORECASE)
+TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(raw|staging|tables|marts|meta)\.(\w+)", re.IGNORECASE)
 
 
 def tables_read(sql: str) -> tuple[Table, ...]:

@@ -129,6 +129,13 @@ TABLES: tuple[Table, ...] = (
             C("top", "DOUBLE", "Table bbox top, points from the page's top edge"),
             C("x1", "DOUBLE", "Table bbox right, points"),
             C("bottom", "DOUBLE", "Table bbox bottom, points"),
+            C(
+                "grid_origin",
+                "VARCHAR",
+                "Where the grid's edges come from: rules (every edge drawn), partial_rules (horizontal rules, "
+                "columns from text alignment), text_alignment (no rules: columns and rows from the text) or raster_lines "
+                "(a scan: the rules found in its pixels)",
+            ),
         ),
         key=("document_id", "table_id"),
     ),
@@ -508,7 +515,72 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("document_id", "quantity_id"),
     ),
+    # ---- tables: every table no family knows, typed (pipelines/lib/typed_tables/); one table each, plus ----
+    Table(
+        "tables",
+        "document_tables",
+        "Every value of every typed table of a table no family knows (tables.<document_id>_<table_id>), one row "
+        "per cell and column: what marts.edition_changes compares between editions.",
+        (
+            DOC,
+            R("table_name", "VARCHAR", "The typed table, tables.<table_name> (meta.typed_tables)"),
+            R("table_id", "VARCHAR", "raw.tables.table_id of the table (the same across editions of it)"),
+            R(
+                "row_key",
+                "VARCHAR",
+                "The row's content key: its label columns' values (then a year column's, then #n), joined with ' | '",
+            ),
+            R("column_name", "VARCHAR", "Column of the typed table"),
+            C("value", "VARCHAR", "The typed value as text (a number in its base unit); null where the cell is empty"),
+            PAGE,
+            *PROVENANCE,
+        ),
+        key=("document_id", "table_name", "row_key", "column_name"),
+    ),
     # ---- meta: the validation ledgers (pipelines/lib/warehouse/ledger.py) and per-document state ----
+    Table(
+        "meta",
+        "typed_tables",
+        "The typed tables of the tables no family knows: one row per tables.<document_id>_<table_id>.",
+        (
+            R("table_name", "VARCHAR", "Table name in schema tables"),
+            DOC,
+            R("table_id", "VARCHAR", "raw.tables.table_id it was built from"),
+            R("source_page", "INTEGER", "1-based page of the table"),
+            C("title", "VARCHAR", "Slide title printed above the table"),
+            C("header", "VARCHAR", "The printed header cells, joined with ' | '"),
+            R("header_rows", "INTEGER", "Rows of the raw grid that are its header"),
+            R("n_rows", "INTEGER", "Printed data rows: the raw grid's rows below its header (one typed row each)"),
+            C("row_key_columns", "VARCHAR", "Columns whose values key a row between editions, joined with ', '"),
+        ),
+        key=("table_name",),
+    ),
+    Table(
+        "meta",
+        "typed_columns",
+        "The columns of every typed table: name, DuckDB type, role, unit and the printed header.",
+        (
+            R("table_name", "VARCHAR", "Table name in schema tables (meta.typed_tables)"),
+            R("column_idx", "INTEGER", "0-based position of the column in the table"),
+            R("column_name", "VARCHAR", "Column name: the printed header as a snake name, unique"),
+            R(
+                "type",
+                "VARCHAR",
+                "DuckDB type: DECIMAL yen, BIGINT counts, INTEGER years, DOUBLE percent, else VARCHAR",
+            ),
+            R(
+                "role",
+                "VARCHAR",
+                "key (document_id), text, value, qualifier, low, high, secondary (a second quantity of a cell), note "
+                "(a cell's text where it holds no quantity) or provenance",
+            ),
+            C("unit", "VARCHAR", "staging.quantities unit of a typed column; null for text"),
+            C("source_col", "INTEGER", "col_idx in raw.table_cells of the printed column it comes from"),
+            C("header", "VARCHAR", "The printed header of that column (line breaks as spaces)"),
+            R("description", "VARCHAR", "The column's COMMENT"),
+        ),
+        key=("table_name", "column_idx"),
+    ),
     Table(
         "meta",
         "validations",
@@ -706,7 +778,7 @@ MART_TABLES: tuple[Table, ...] = (
             C("change", "VARCHAR", "added (row only in the newer edition), removed (only in the older) or changed"),
             C("document_id", "VARCHAR", "The newer edition (source PDF file name without .pdf)"),
             C("prev_document_id", "VARCHAR", "The edition before it (same file stem before a version or date suffix)"),
-            C("table", "VARCHAR", "Staging table, e.g. staging.budget_items"),
+            C("table", "VARCHAR", "Staging table, e.g. staging.budget_items, or a typed table (tables.<name>)"),
             C("key", "VARCHAR", "The row's key columns (registry key without document_id), joined with ' | '"),
             C("column", "VARCHAR", "Column whose value changed"),
             C("old_value", "VARCHAR", "Value in prev_document_id, as text; null if the row is new"),

@@ -26,6 +26,7 @@ import duckdb
 from pipelines.lib.normalize import clean_text
 from pipelines.lib.pdf.crops import MARGIN_PT, Region, render_regions
 from pipelines.lib.schema import BY_NAME, Table
+from pipelines.lib.typed_tables.store import typed_specs
 
 ADDRESS_COLUMNS = ("document_id", "source_page", "source_table_id", "source_row", "source_col")
 CROP_RESOLUTION = 110
@@ -62,6 +63,13 @@ class Source:
     text: str
     bbox: tuple[float, float, float, float] | None
     """x0, top, x1, bottom in PDF points from the page's top-left; None where the raw layer has no position"""
+    grid_origin: str | None = None
+    """raw.tables.grid_origin of the table (rules, partial_rules, text_alignment); None for a text block"""
+
+    @property
+    def grid(self) -> str | None:
+        """How the table's grid was read, in words; None for a text block."""
+        return GRID_ORIGINS.get(self.grid_origin or "", self.grid_origin)
 
     @property
     def where(self) -> str:
@@ -96,6 +104,8 @@ class Source:
             f"table:  {self.address.table_id}" + (f" ({self.table_title})" if self.table_title else ""),
             f"at:     {self.where}",
         ]
+        if self.grid is not None:
+            out.append(f"grid:   {self.grid}")
         if self.column_header is not None:
             out.append(f"column: {_one_line(self.column_header)}")
         if self.row_label is not None:
@@ -107,6 +117,15 @@ class Source:
             x0, top, x1, bottom = self.bbox
             out.append(f"bbox:   x0={x0:.1f} top={top:.1f} x1={x1:.1f} bottom={bottom:.1f} (points, page top-left)")
         return out
+
+
+GRID_ORIGINS = {
+    "rules": "ruled (every cell edge drawn)",
+    "partial_rules": "partly ruled (rows from its rules, columns from text alignment)",
+    "text_alignment": "no rules (columns and rows from text alignment)",
+    "raster_lines": "ruled in a scan (edges from the lines found in its pixels)",
+}
+"""raw.tables.grid_origin in words, as a source says it."""
 
 
 def _one_line(text: str) -> str:
@@ -133,11 +152,12 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[st
     docs = con.execute("SELECT file_name FROM raw.documents WHERE document_id = ?", [a.document_id]).fetchall()
     file_name = docs[0][0] if docs else f"{a.document_id}.pdf"
     tables = con.execute(
-        "SELECT page, title FROM raw.tables WHERE document_id = ? AND table_id = ?", [a.document_id, a.table_id]
+        "SELECT page, title, grid_origin FROM raw.tables WHERE document_id = ? AND table_id = ?",
+        [a.document_id, a.table_id],
     ).fetchall()
     if not tables:
         return _resolve_block(con, a, file_name)
-    page, title = tables[0]
+    page, title, origin = tables[0]
     if a.row is None:
         notes = con.execute(
             "SELECT text FROM raw.table_annotations WHERE document_id = ? AND table_id = ? ORDER BY seq",
@@ -147,7 +167,7 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[st
         text = next((t for h in wanted for (t,) in notes if h in _norm(t)), None)
         if text is None:
             return None
-        return Source(a, file_name, "annotation", page, title, None, None, text, None)
+        return Source(a, file_name, "annotation", page, title, None, None, text, None, origin)
     cells = con.execute(
         "SELECT row_idx, col_idx, text, x0, top, x1, bottom FROM raw.table_cells "
         "WHERE document_id = ? AND table_id = ? AND (row_idx = ? OR (row_idx = 0 AND col_idx = ?) "
@@ -161,13 +181,13 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[st
     if a.col is None:
         text = " | ".join(c[2] or "" for c in in_row)
         bbox = _union([(c[3], c[4], c[5], c[6]) for c in in_row])
-        return Source(a, file_name, "row", page, title, None, label, text, bbox)
+        return Source(a, file_name, "row", page, title, None, label, text, bbox, origin)
     cell = next((c for c in in_row if c[1] == a.col), None)
     if cell is None:
         return None
     header = next((c[2] for c in cells if c[0] == 0 and c[1] == a.col), None) if a.row != 0 else None
     row_label = label if a.col != 0 else None
-    return Source(a, file_name, "cell", page, title, header, row_label, cell[2] or "", tuple(cell[3:7]))
+    return Source(a, file_name, "cell", page, title, header, row_label, cell[2] or "", tuple(cell[3:7]), origin)
 
 
 def _resolve_block(con: duckdb.DuckDBPyConnection, a: Address, file_name: str) -> Source | None:
@@ -223,7 +243,7 @@ def connect_read_only(published: Path) -> duckdb.DuckDBPyConnection:
 
 def find_sources(con: duckdb.DuckDBPyConnection, table_name: str, where: str) -> list[Match]:
     """Every row of a registry table matching the filter, with its source; SourceQueryError for the user."""
-    tables = sourced_tables()
+    tables = {**sourced_tables(), **{t.qualified: t for t in typed_specs(con)}}  # and the typed tables it holds
     spec = tables.get(table_name)
     if spec is None:
         raise SourceQueryError(

@@ -35,10 +35,10 @@ def graph_snapshot(definitions: dg.Definitions) -> list[str]:
             f"freshness_policy={_yes(spec.freshness_policy)} column_schema={_yes(schema)}"
         )
         lines += [f"asset {key}: dep {d.asset_key.to_user_string()}" for d in spec.deps]
-    for checks_def in definitions.asset_checks or []:
-        for spec in checks_def.check_specs:
-            blocking = "blocking" if spec.blocking else "warn"
-            lines.append(f"asset {spec.asset_key.to_user_string()}: check {spec.name} ({blocking})")
+    for check_key in graph.asset_check_keys:  # declared by an asset's step or on their own
+        spec = graph.get_check_spec(check_key)
+        blocking = "blocking" if spec.blocking else "warn"
+        lines.append(f"asset {spec.asset_key.to_user_string()}: check {spec.name} ({blocking})")
     lines += [f"job {j.name}" for j in definitions.resolve_all_job_defs() if not j.name.startswith("__")]
     lines += [f"job refresh_job: executor {definitions.resolve_job_def('refresh_job').executor_def.name}"]
     lines += [

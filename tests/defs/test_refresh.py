@@ -220,3 +220,21 @@ def test_no_text_value_is_a_missing_value_written_as_text(published):
         if n:
             found[f"{schema}.{name}.{column}"] = n
     assert found == {}
+
+
+def test_a_ui_selection_of_one_staging_asset_materializes_it_and_runs_only_its_checks(private):
+    """As the UI's "Materialize selected" on one asset: the coarse staging step computes that table alone and runs
+    the checks of that table alone (each still its own result), and nothing downstream runs."""
+    raw, wh, _ = private
+    key = dg.AssetKey(["staging", "budget_items"])
+    before = sha(wh / "clusters.duckdb")
+    result = refresh(raw, wh, selection=dg.AssetSelection.assets(key))
+    assert result.success
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [key]
+    checks = {e.asset_check_key for e in result.get_asset_check_evaluations()}
+    declared = {k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == key}
+    assert checks == declared and len(declared) >= 3
+    assert all(e.passed for e in result.get_asset_check_evaluations())
+    steps = {e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START}
+    assert steps == {"staging_tables"}
+    assert sha(wh / "clusters.duckdb") == before  # nothing published

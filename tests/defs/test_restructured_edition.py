@@ -177,3 +177,22 @@ def test_edition_changes_match_clusters_by_region(beside):
     assert by_cluster["ケンブリッジ"] == "as_of_year"
     previous = _q(db, "SELECT DISTINCT prev_document_id FROM marts.edition_changes WHERE document_id = ?", [REV])
     assert previous == [(BASE,)]
+
+
+def test_the_table_no_family_knows_becomes_one_typed_table(alone, beside):
+    _, db = alone
+    (new,) = [t for t in TRUTH["tables"] if t["id"] == "projects_by_field_new"]
+    ((name, title, rows),) = _q(db, "SELECT table_name, title, n_rows FROM meta.typed_tables")
+    assert name.startswith(f"{REV}_unrecognised_") and title == new["slide_title"]
+    assert rows == len(new["cells"]) - new["header_rows"]
+    typed = _q(
+        db, f'SELECT 分野, プロジェクト数, 参画企業数, 参画企業数_qualifier FROM tables."{name}" ORDER BY source_row'
+    )
+    assert typed == [
+        (field, int(projects), int(companies.strip("約社").replace(",", "")), "approx")
+        for field, projects, companies in new["cells"][1:]
+    ]
+    _, both = beside
+    assert _q(both, "SELECT table_name FROM meta.typed_tables") == [(name,)]  # the bundled deck has none
+    added = _q(both, 'SELECT DISTINCT change FROM marts.edition_changes WHERE "table" = ?', [f"tables.{name}"])
+    assert added == [("added",)]  # a table only the re-issue prints: its rows are new

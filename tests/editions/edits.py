@@ -781,3 +781,52 @@ EDITIONS = {
     "new_phrasing": (write_new_phrasing, NEW_PHRASING),
     "garbled": (write_garbled, GARBLED),
 }
+
+
+# --- copies printed without rules ------------------------------------------------------------------------------------
+
+_PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+_PATH = {b"m", b"l", b"c", b"v", b"y", b"h", b"re"}
+RuleStyle = Literal["borderless", "open"]
+
+
+def _horizontal_only(path: list[tuple[list, bytes]]) -> bool:
+    """True when a stroked path is made of horizontal segments only (an open-style rule)."""
+    y: float | None = None
+    for operands, op in path:
+        if op == b"m":
+            y = float(operands[1])
+        elif op == b"l":
+            if y is None or abs(float(operands[1]) - y) > 0.01:
+                return False
+        elif op == b"h":
+            continue
+        else:
+            return False
+    return y is not None
+
+
+def strip_rules(src: Path, dst: Path, style: RuleStyle = "borderless") -> Path:
+    """Write src to dst with its path painting removed: every rule and fill ('borderless'), or every fill and every
+    stroke but horizontal lines ('open'). A removed painting operator becomes ``n`` (end the path unpainted), so
+    clipping paths and the text are untouched."""
+    writer = PdfWriter(clone_from=PdfReader(Path(src)))
+    for page in writer.pages:
+        content = ContentStream(page.get_contents(), writer)
+        out: list[tuple[list, bytes]] = []
+        path: list[tuple[list, bytes]] = []
+        for operands, op in content.operations:
+            if op in _PATH:
+                path.append((operands, op))
+            elif op in _PAINT:
+                keep = style == "open" and op in (b"S", b"s") and _horizontal_only(path)
+                op = op if keep else b"n"
+                path = []
+            elif op == b"n":
+                path = []
+            out.append((operands, op))
+        content.operations = out
+        page.replace_contents(content)
+    with Path(dst).open("wb") as fh:
+        writer.write(fh)
+    return Path(dst)

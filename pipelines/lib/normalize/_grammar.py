@@ -68,6 +68,45 @@ SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
 }
 
 
+# A bound phrase between a number and the noun it counts: 200を超える大学, 50余りの地域, 30以上の機関, 100近い大学,
+# 19のプロジェクト. It carries the qualifier of the number (None for a bare の). More than (を超える, 余り) is
+# ``at_least`` as the contract reads 超; 近い (close to) is ``approx`` as 近く is; 弱 (just under) is ``at_most``.
+BOUND_QUALIFIERS: dict[str, Qualifier | None] = {
+    "を超える": "at_least",
+    "を上回る": "at_least",
+    "を下回る": "at_most",
+    "近い": "approx",
+    **{
+        f"{word}の": qualifier
+        for word, qualifier in {
+            "程度以内": "at_most",
+            "程度以下": "at_most",
+            "程度以上": "at_least",
+            "以上": "at_least",
+            "強": "at_least",
+            "超": "at_least",
+            "余り": "at_least",
+            "余": "at_least",
+            "以内": "at_most",
+            "未満": "at_most",
+            "以下": "at_most",
+            "弱": "at_most",
+            "程度": "approx",
+            "ほど": "approx",
+            "前後": "approx",
+            "近く": "approx",
+        }.items()
+    },
+    "の": None,
+}
+
+
+def bound(name: str) -> str:
+    """A bound phrase between a number and its counter (を超える, 以上の, 近い, の …), captured as group ``name``."""
+    words = sorted(BOUND_QUALIFIERS, key=len, reverse=True)
+    return rf"(?P<{name}>{'|'.join(map(re.escape, words))})"
+
+
 def prefix(name: str) -> str:
     """Optional qualifier word written before a number (約, およそ, 最大 …), captured as group ``name``."""
     return rf"(?P<{name}>(?<![{_YAKU_WORDS}])約|およそ|概ね|ほぼ|最大|上限|最低)?"
@@ -147,19 +186,28 @@ def tidy(value: Decimal) -> Decimal:
         return value.normalize()
 
 
-def combine_qualifiers(text: str, before: str | None, after: str | None, *, is_range: bool) -> Qualifier:
-    """Merge the word before the number and the word after the unit into one qualifier.
+def combine_qualifiers(
+    text: str, before: str | None, after: str | None, *, is_range: bool, bound: str | None = None
+) -> Qualifier:
+    """Merge the word before the number, the bound phrase before its counter and the word after the unit.
 
     A range wins over everything (its bounds are what was written). 約…程度 agree and give 'approx';
-    words that disagree (約100社以上) are refused rather than one of them being dropped.
+    words that disagree (約100社以上, 約200を超える大学) are refused rather than one of them being dropped.
     """
     if is_range:
         return "range"
-    q_before = PREFIX_QUALIFIERS[before] if before else None
-    q_after = SUFFIX_QUALIFIERS[after] if after else None
-    if q_before and q_after and q_before != q_after:
-        raise NormalizeError(text, f"conflicting qualifiers {before!r} and {after!r}")
-    return q_before or q_after or "exact"
+    words = {
+        word: qualifier
+        for word, qualifier in (
+            (before, PREFIX_QUALIFIERS.get(before or "")),
+            (bound, BOUND_QUALIFIERS.get(bound or "")),
+            (after, SUFFIX_QUALIFIERS.get(after or "")),
+        )
+        if qualifier is not None
+    }
+    if len(set(words.values())) > 1:
+        raise NormalizeError(text, f"conflicting qualifiers {', '.join(map(repr, words))}")
+    return next(iter(words.values()), "exact")
 
 
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""Counts of things: 約230万人, 3.2万人強, 約1750社, 59の研究機関, 40件以上, 大学30校."""
+"""Counts of things: 約230万人, 3.2万人強, 約1750社, 59の研究機関, 200を超える大学, 30以上の機関, 40件以上, 大学30校."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ._grammar import (
     NUM_START,
     RANGE_SEP,
     Qualifier,
+    bound,
     combine_qualifiers,
     exactly_one,
     multiplier_value,
@@ -49,8 +50,8 @@ _COUNT_RE = re.compile(
     prefix("pre")
     + rf"(?:(?P<low>{NUM_START}{NUM})(?P<low_mult>{_MULT})?(?P<low_unit>{_UNIT})?{RANGE_SEP})?"
     + rf"(?P<num>{NUM_START}{NUM})(?P<mult>{_MULT})?"
-    # '59の研究機関': a short noun may sit between の and the counter word.
-    + rf"(?:の(?P<noun>[{KANJI_KATAKANA}]{{0,8}}?))?"
+    # '59の研究機関', '200を超える大学', '30以上の機関': a bound phrase, then maybe a short noun, then the counter.
+    + rf"(?:{bound('bound')}(?P<noun>[{KANJI_KATAKANA}]{{0,8}}?))?"
     + rf"(?P<unit>{_UNIT})"
     + suffix("suf")
 )
@@ -94,7 +95,9 @@ def _count_from_match(m: re.Match[str], text: str) -> Count:
     return Count(
         value=value,
         unit=UNITS[unit_word],
-        qualifier=combine_qualifiers(text, m.group("pre"), m.group("suf"), is_range=low is not None),
+        qualifier=combine_qualifiers(
+            text, m.group("pre"), m.group("suf"), is_range=low is not None, bound=m.group("bound")
+        ),
         low=low,
         high=value if low is not None else None,
         raw_text=m.group(0),

@@ -7,9 +7,19 @@
 * what is left of each number is read generically: a counter word after it (19プロジェクト, 14地域, 3つ),
   a unit the table declares for its column (:class:`UnitHint`: 単位:億円, (百万円), 件数, プロジェクト数), or a
   noun before it that says what is counted (企業数は約1100); a number nothing types gets the unit ``number``;
+* the counter may follow a bound phrase in the same clause, in both readings: の (19のプロジェクト), を超える
+  and を上回る (200を超える大学), 以上の, 強の, 余りの (50余りの地域) are ``at_least`` as the contract reads 超;
+  弱の and を下回る ``at_most``; 近い (100近い大学) ``approx``, as 近く is (see ``BOUND_QUALIFIERS``);
+  3割強の企業 is a share, 30 percent ``at_least`` (context の企業), not 3 companies;
 * numbers that are not quantities are never read: footnote markers (*1, ※2), list and section numbers
-  ((1), 1., ①), ordinals (第17回, 2年度目, 3年目以降, その3, 活動事例1, 21世紀), the denominator of a rate
-  (1地域あたり, 1件当り), months and days without a year, and numbers inside names (Route 128, COSMOS2).
+  ((1), 1., ①), ordinals (第17回, 第2の, 2年度目, 3年目以降, その3, 活動事例1, 21世紀), the denominator of a rate
+  (1地域あたり, 1社あたりの件数), months and days without a year, and numbers inside names (Route 128, COSMOS2).
+  These masks run first, so no bound phrase makes 第19回のプロジェクト a count;
+* the edition in a title is part of its name and masked like Route 128: a year-like number (1800–2099) glued
+  to a title noun (地域経済レポート2003, ものづくり白書2004, 計画, プラン, ビジョン, 戦略, 構想, 報告書) or ending
+  a title in 「」/『』. It is not masked when it reads as a year or an amount (計画2005年度, 計画2001～2005,
+  計画2000社) or starts a list of numbers (計画2003 2004). Masked rather than typed ``year``: a publication's
+  edition is not a date the document reports, and a year would mix titles into the years of the document.
 
 Values are in base units (yen, persons, companies, …, percent, km2, km, times, year, duration_years); a range
 keeps its bounds in ``low``/``high`` and its high bound in ``value``; a decrease printed with ▲ or △ is negative.
@@ -25,12 +35,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 
 from ._grammar import (
+    BOUND_QUALIFIERS,
     KANJI_KATAKANA,
     MULTIPLIER,
     NUM,
     NUM_START,
     SUFFIX_QUALIFIERS,
     Qualifier,
+    bound,
     combine_qualifiers,
     multiplier_value,
     prefix,
@@ -122,6 +134,16 @@ _COUNTER_RUN = rf"[{KANJI_KATAKANA}]{{0,4}}"
 _RATE_DENOMINATOR = re.compile(
     rf"{NUM_START}(?:{_INT}{MULTIPLIER}?{_COUNTER_RUN}){{1,3}}(?:あたり|当たり|当り|につき|毎に|ごと)"
 )
+_YEARLIKE = r"(?:1[89]|20)[0-9]{2}"
+_TITLE_NOUNS = "レポート|リポート|白書|報告書|計画|プラン|ビジョン|戦略|構想"
+_TITLE_EDITION = re.compile(
+    # 地域経済レポート2003, ものづくり白書2004: a year-like number glued to a title noun, not followed by what
+    # makes it a year, a range, an amount or a list of numbers (計画2005年度, 計画2001～2005, プラン2010 2015) …
+    rf"(?:{_TITLE_NOUNS})(?P<n>{_YEARLIKE})(?![0-9])(?!\s?[0-9.,/～~%年月万億兆千百{KANJI_KATAKANA}])"
+    # … or ending a title in 「」 or 『』 right after a word of it: 「地域経済レポート2003」.
+    rf"|[「『][^「」『』]*[^\s0-9「『.,/～~](?P<b>{_YEARLIKE})(?=[」』])"
+)
+"""The edition in a publication's or a plan's name: part of the name, not a quantity (like Route 128)."""
 _DATE_PART = re.compile(rf"(?<![0-9年])(?P<n>{_INT})月(?:(?P<d>{_INT})日)?|(?P<h>{_INT})[:：](?P<mi>[0-9]{{2}})")
 
 # ---- typed readings of our own (ratios, lengths, fractions, tenths) ----------------------------------
@@ -151,16 +173,24 @@ _KNOWN_COUNTERS: dict[str, str] = {
     **COUNT_UNITS,  # 社, 人, 件 … where the count grammar left a number (約100社以上: qualifiers that disagree)
     "円": "yen",
 }
+_KANJI_COUNTER = r"(?:(?!以上|以内|未満|以下|程度|前後|強|弱|超|余|近[くい])[\u4e00-\u9fff]){1,8}"
+_KATAKANA_COUNTER = r"[ァ-ヶー]{2,12}"
 _COUNTER_AFTER = re.compile(
     "|".join(sorted(map(re.escape, _KNOWN_COUNTERS), key=len, reverse=True))
-    + r"|[ァ-ヶー]{2,12}"  # a katakana counter: プロジェクト, フォーラム
-    + r"|(?:の)?(?:(?!以上|以内|未満|以下|程度|前後|強|弱|超|余)[\u4e00-\u9fff]){1,8}"  # 工場; 25の民間研究所
+    + rf"|{_KATAKANA_COUNTER}"  # a katakana counter: プロジェクト, フォーラム
+    + rf"|{_KANJI_COUNTER}"  # 工場
 )
+_BOUND_COUNTER = re.compile(bound("bound") + rf"(?P<word>{_KANJI_COUNTER}|{_KATAKANA_COUNTER})")
+"""A counter after a bound phrase, in the same clause: 25の民間研究所, 19のプロジェクト, 50余りの地域."""
 _GENERIC = re.compile(
     rf"(?P<pre>(?<![{'契予集要節制条規公婚協誓特盟確解倹簡'}])約|およそ|概ね|ほぼ|最大|上限|最低)?"
     rf"(?P<num>{NUM_START}{NUM})(?P<mult>{MULTIPLIER})?"
 )
-_SUFFIX = re.compile(r"程度(?:以内|以下|未満|以上)|以上|以内|未満|以下|程度|ほど|前後|強|弱|超|余|近く")
+_SUFFIX = re.compile(
+    r"程度(?:以内|以下|未満|以上)|を(?:超える|上回る|下回る)|以上|以内|未満|以下|程度|ほど|前後|強|弱|超|余り?|近[くい]"
+)
+_SUFFIX_AS = {"余": "超", "余り": "超", "近く": "程度", "近い": "程度"}
+"""Suffix words of the generic reading that mean what a word of the grammar means: 50余 is 50超."""
 _COUNTED_NOUNS: dict[str, str] = {
     "企業": "companies",
     "社": "companies",
@@ -213,6 +243,8 @@ def mask_non_quantities(cleaned: str) -> str:
     for pattern in (_ORDINAL_BEFORE, _ORDINAL_AFTER, _LIST_NUMBER, _RATE_DENOMINATOR, _DATE_PART):
         for m in pattern.finditer(cleaned):
             mask(m.start(), m.end())
+    for m in _TITLE_EDITION.finditer(cleaned):
+        mask(*m.span("n" if m.group("n") is not None else "b"))
     return "".join(chars)
 
 
@@ -313,16 +345,16 @@ def _generic(cleaned: str, masked: str, m: re.Match[str], text: str, hint: UnitH
     if cleaned[end : end + 1] == "/" or cleaned[m.start("num") - 1 : m.start("num")] == "/":
         return None  # a date such as 4/1
     value = scale(to_decimal(number, text), multiplier_value(m.group("mult")))
-    unit, end = _counter(masked, end, of_number=m.group("mult") is None)
+    unit, end, bound_word = _counter(masked, end, of_number=m.group("mult") is None)
     suf = _SUFFIX.match(masked, end)
     suffix_word = suf.group(0) if suf else None
     if suf:
         end = suf.end()
-    suffix_word = {"余": "超", "近く": "程度"}.get(suffix_word or "", suffix_word)
+    suffix_word = _SUFFIX_AS.get(suffix_word or "", suffix_word)
     try:
-        qualifier = combine_qualifiers(text, m.group("pre"), suffix_word, is_range=False)
-    except NormalizeError:  # 約100社以上: the bound printed after the number is what it says
-        qualifier = SUFFIX_QUALIFIERS[suffix_word or ""]
+        qualifier = combine_qualifiers(text, m.group("pre"), suffix_word, is_range=False, bound=bound_word)
+    except NormalizeError:  # 約100社以上, 約200を超える: the bound printed after the number is what it says
+        qualifier = SUFFIX_QUALIFIERS.get(suffix_word or "") or BOUND_QUALIFIERS.get(bound_word or "") or "exact"
     if unit is None:
         before = _COUNTED_BEFORE.search(cleaned, 0, m.start())
         katakana = _KATAKANA_BEFORE.search(cleaned, 0, m.start())
@@ -337,26 +369,29 @@ def _generic(cleaned: str, masked: str, m: re.Match[str], text: str, hint: UnitH
     return Quantity(value, unit, qualifier, cleaned[start:end], (start, end))
 
 
-def _counter(masked: str, end: int, *, of_number: bool) -> tuple[str | None, int]:
-    """The counter word printed right after a number (and where it ends), or None: 19プロジェクト → プロジェクト.
+def _counter(masked: str, end: int, *, of_number: bool) -> tuple[str | None, int, str | None]:
+    """The counter word printed after a number, where it ends and the bound phrase before it, or None:
+    19プロジェクト → プロジェクト; 19のプロジェクト, 50余りの地域 → プロジェクト, 地域 after の, 余りの.
 
-    A qualifier word (程度, 以上) is no counter; 年 makes a duration; 年度 without an era stays untyped.
+    A bare の takes a counter only after a number without a multiplier (1億の予算 counts no 予算). A qualifier
+    word with nothing counted after it (程度, 以上) is no counter; 年 makes a duration; 年度 without an era stays
+    untyped.
     """
-    if _SUFFIX.match(masked, end):
-        return None, end
+    b = _BOUND_COUNTER.match(masked, end)
+    if b is not None and (of_number or b.group("bound") != "の"):
+        word = b.group("word")
+        return _KNOWN_COUNTERS.get(word, word), b.end(), b.group("bound")
+    if _SUFFIX.match(masked, end) or masked.startswith("の", end):
+        return None, end, None
     if masked.startswith("年度", end):
-        return UNTYPED, end + 2  # a fiscal year whose era the document never names: not guessed
+        return UNTYPED, end + 2, None  # a fiscal year whose era the document never names: not guessed
     if masked.startswith("年", end):
-        return "duration_years", end + 1
+        return "duration_years", end + 1, None
     m = _COUNTER_AFTER.match(masked, end)
     if m is None:
-        return None, end
+        return None, end, None
     word = m.group(0)
-    if word.startswith("の"):
-        if not of_number or len(word) < 2:
-            return None, end
-        word = word[1:]
-    return _KNOWN_COUNTERS.get(word, word), m.end()
+    return _KNOWN_COUNTERS.get(word, word), m.end(), None
 
 
 def _is_year(number: str, mult: str | None) -> bool:

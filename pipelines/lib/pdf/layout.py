@@ -79,6 +79,7 @@ class Grid:
     cells: list[GridCell] = field(default_factory=list)
     cuts: int = 0  # text runs a cell edge cuts through (0 for a grid that fits its text)
     edge_source: str = "default"  # which pdfplumber edge source gave the grid
+    origin: str = "rules"  # where its edges come from: rules, partial_rules or text_alignment
 
     def rows(self) -> list[list[str]]:
         """The grid as lists of cell texts, row by row."""

@@ -126,14 +126,15 @@ CHART_MARTS = sorted({c.mart for c in CHARTS} | {"budget_yoy"})
 
 
 def _chart_inputs(plans: list[Plan]) -> str:
-    """What a document's charts are drawn from: their ids and titles, its rows of the marts charts read, its
-    cluster metrics."""
+    """What a document's charts are drawn from: which charts, its rows of the marts charts read, its cluster
+    metrics. Not their ids and titles on the page, which name the document once the warehouse holds two: the
+    drawings of the first document are kept when a second one comes."""
     if not plans:
         return ""
     part = plans[0].part
     marts = [(n, part.marts[n].columns, part.marts[n].rows) for n in CHART_MARTS if n in part.marts]
     metrics = part.cluster_metrics
-    return repr(([(p.id, p.title) for p in plans], marts, list(metrics.columns), metrics.values.tolist()))
+    return repr(([p.chart.id for p in plans], marts, list(metrics.columns), metrics.values.tolist()))
 
 
 def planned_charts(data: ReportData) -> list[ChartImage]:
@@ -194,11 +195,11 @@ def kept_charts(data: ReportData, draw: Draw, kept: KeptWork | None, work: Chart
         fresh = {i.id: (i.svg, fresh_pngs[i.id]) for i in fresh_images}
         for d in plans:
             if found[d] is None:
-                mine = {p.id: fresh[p.id] for p in plans[d]}
+                mine = {p.chart.id: fresh[p.id] for p in plans[d]}  # kept by chart, whatever the page calls it
                 kept.save(CHARTS_KIND, d, keys[d], (mine,))
             else:
                 mine = found[d][0]
-            drawn.update(mine)
+            drawn.update({p.id: mine[p.chart.id] for p in plans[d]})
         kept.prune(CHARTS_KIND, plans)
         ordered = _planned(data)
         return [p.image(drawn[p.id][0]) for p in ordered], {p.id: drawn[p.id][1] for p in ordered}
@@ -252,7 +253,8 @@ def render_page(
     marts = [data.marts[name] for name in sorted(data.marts)]
     draft_sources = ReportSources(data.sources, {})
     unknown = data.unknown_tables
-    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown)
+    typed = data.typed_tables
+    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown, typed)
     crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents, kept)
     chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
     font_css = _font_css(chars, kept)
@@ -260,7 +262,7 @@ def render_page(
         font_css += FALLBACK_CSS
     sources = ReportSources(data.sources, crops.crops)
     charts, pngs = drawn()
-    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown), crops, pngs
+    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown, typed), crops, pngs
 
 
 def build_report(

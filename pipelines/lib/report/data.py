@@ -22,6 +22,7 @@ from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME
 from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source
 from pipelines.lib.tables.registry import UNRECOGNISED
+from pipelines.lib.typed_tables.store import typed_specs
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class ReportData:
     sources: dict[Address, Source] = field(default_factory=dict)
     """The raw cell, row or block behind each mart row's address (pipelines/lib/report/sources.py)."""
     unknown_tables: tuple[UnknownTable, ...] = ()
+    typed_tables: tuple[MartData, ...] = ()
+    """The typed tables of the tables no family knows (tables.<document_id>_<table_id>), in page order."""
 
     def document_ids(self) -> list[str]:
         """Every document with rows in a mart, sorted."""
@@ -106,7 +109,8 @@ class ReportData:
             metrics = metrics[metrics["document_id"] == document_id]
         marts = {n: m.for_document(document_id) for n, m in self.marts.items()}
         unknown = tuple(t for t in self.unknown_tables if t.document_id == document_id)
-        return ReportData(marts, metrics, self.run, self.sources, unknown)
+        typed = tuple(t for t in self.typed_tables if document_id in t.document_ids())
+        return ReportData(marts, metrics, self.run, self.sources, unknown, typed)
 
 
 def _quote_ident(name: str) -> str:
@@ -178,6 +182,34 @@ def read_unknown_tables(con: duckdb.DuckDBPyConnection) -> tuple[UnknownTable, .
     return tuple(out)
 
 
+TYPED_UNITS = {
+    "yen": "円",
+    "year": "年",
+    "cases": "件",
+    "persons": "人",
+    "companies": "社",
+    "percent": "%",
+    "km2": "km²",
+}
+"""The unit a typed column's header shows, by its staging.quantities unit (any other: the unit word itself)."""
+
+
+def read_typed_tables(con: duckdb.DuckDBPyConnection) -> tuple[MartData, ...]:
+    """Every typed table the published file's catalog lists, with its columns' units, rows in printed order."""
+    specs = typed_specs(con)
+    if not specs:
+        return ()
+    query = "SELECT table_name, column_name, unit FROM meta.typed_columns WHERE unit IS NOT NULL"
+    units = {(t, c): TYPED_UNITS.get(u, u) for t, c, u in con.execute(query).fetchall()}
+    out = []
+    for spec in specs:
+        columns = tuple(ColumnInfo(c.name, c.type, c.description, units.get((spec.name, c.name))) for c in spec.columns)
+        names = ", ".join(_quote_ident(c.name) for c in spec.columns)
+        sql = f"SELECT {names} FROM {spec.schema}.{_quote_ident(spec.name)} ORDER BY source_row"
+        out.append(MartData(spec.qualified, spec.description, columns, tuple(map(tuple, con.execute(sql).fetchall()))))
+    return tuple(out)
+
+
 def read_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> RunInfo:
     """The meta.runs row of run_id, or the latest published run when run_id is None or not recorded."""
     rows = con.execute(
@@ -208,6 +240,7 @@ def read_report_data(published: Path, run_id: str | None = None, kept: KeptWork 
         ).df()
         run = read_run(con, run_id)
         unknown = read_unknown_tables(con)
+        typed = read_typed_tables(con)
         sourced = {n: (tuple(c.name for c in m.columns), m.rows) for n, m in marts.items()}
         if unknown:
             quantities = unknown[0].quantities
@@ -218,4 +251,4 @@ def read_report_data(published: Path, run_id: str | None = None, kept: KeptWork 
         sources = resolve_mart_sources(con, sourced, kept)
     finally:
         con.close()
-    return ReportData(marts, metrics, run, sources, unknown)
+    return ReportData(marts, metrics, run, sources, unknown, typed)

@@ -151,6 +151,34 @@ def edition_changes_section(mart: MartData) -> str:
     )
 
 
+TYPED_TABLES = "typed-tables"
+EMPTY_MARTS = "empty-marts"
+
+
+def typed_tables_section(tables: Sequence[MartData]) -> str:
+    """The documents' own tables (tables no family knows, typed), each with its rows; empty when there are none."""
+    if not tables:
+        return ""
+    parts = [
+        f'<h3 id="table-{html.escape(t.name)}">{html.escape(t.name)} <small>({len(t.rows)} 行)</small></h3>'
+        f'<p class="desc">{html.escape(t.description)}</p>{mart_table(t, None, f"typed-{t.name}")}'
+        for t in tables
+    ]
+    return (
+        f'<section id="{TYPED_TABLES}"><h2>文書の表 (the documents\' own tables, typed)</h2>'
+        '<p class="desc">どの表ファミリーにも当たらない表を、その数値の単位で型付けした表 (schema tables)。'
+        "列名は見出しから、見出しは列の説明 (COMMENT)。</p>" + "".join(parts) + "</section>"
+    )
+
+
+def empty_marts_line(marts: Sequence[MartData]) -> str:
+    """The marts with no row for any document, on one line; empty when every mart has rows."""
+    if not marts:
+        return ""
+    names = ", ".join(f"marts.{html.escape(m.name)}" for m in marts)
+    return f'<p class="desc" id="{EMPTY_MARTS}">行のないマート (marts with no rows): {names}</p>'
+
+
 UNKNOWN_TABLES = "unknown-tables"
 
 
@@ -213,18 +241,24 @@ def page(
     font_css: str,
     sources: ReportSources | None = None,
     unknown_tables: Sequence[UnknownTable] = (),
+    typed_tables: Sequence[MartData] = (),
 ) -> str:
     """The whole HTML document."""
     charted = {c.mart for c in charts}
     by_name = {m.name: m for m in marts}
     nav = "".join(f'<li><a href="#chart-{html.escape(c.id)}">{html.escape(c.title)}</a></li>' for c in charts)
     nav += "".join(
-        f'<li><a href="#table-{m.name}">marts.{html.escape(m.name)}</a></li>' for m in marts if m.name not in charted
+        f'<li><a href="#table-{m.name}">marts.{html.escape(m.name)}</a></li>'
+        for m in marts
+        if m.name not in charted and m.rows
     )
     sections = []
     if EDITION_CHANGES in by_name and (changes := edition_changes_section(by_name[EDITION_CHANGES])):
         sections.append(changes)
         nav = '<li><a href="#edition-changes">版の間の変更 (changes between editions)</a></li>' + nav
+    if typed := typed_tables_section(typed_tables):  # a document's own tables before marts with none of its rows
+        sections.append(typed)
+        nav = f'<li><a href="#{TYPED_TABLES}">文書の表 (the documents\' own tables)</a></li>' + nav
     for chart in charts:
         section = f"<section><h2>{html.escape(chart.title)}</h2>{chart_figure(chart)}"
         if chart.mart in by_name:  # under a document's chart, that document's rows: each row shown once
@@ -232,12 +266,15 @@ def page(
             of = chart.document_id
             section += mart_section(mart if of is None else mart.for_document(of), sources, of)
         sections.append(section + "</section>")
-    others = [m for m in marts if m.name not in charted]
-    if others:
+    others = [m for m in marts if m.name not in charted and m.rows]
+    empty = [m for m in marts if m.name not in charted and not m.rows]
+    if others or empty:
         sections.append(
-            "<section><h2>その他のマート (other marts)</h2>" + "".join(mart_section(m, sources) for m in others)
+            "<section><h2>その他のマート (other marts)</h2>"
+            + "".join(mart_section(m, sources) for m in others)
+            + empty_marts_line(empty)
+            + "</section>"
         )
-        sections[-1] += "</section>"
     if unknown := unknown_tables_section(unknown_tables, sources):
         sections.append(unknown)
         nav += f'<li><a href="#{UNKNOWN_TABLES}">どの表ファミリーにも当たらない表 (tables no family knows)</a></li>'

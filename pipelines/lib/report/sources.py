@@ -212,6 +212,8 @@ def source_popover(source: Source, png: bytes | None) -> str:
         ("table", a.table_id + (f" ({source.table_title})" if source.table_title else "")),
         ("at", source.where),
     ]
+    if source.grid is not None:
+        items.append(("grid", source.grid))
     if source.column_header is not None:
         items.append(("column", _one_line(source.column_header)))
     if source.row_label is not None:

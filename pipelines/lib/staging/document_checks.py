@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from pipelines.lib.fingerprint import module_version
 from pipelines.lib.kept import DocumentWork, KeptWork, document_fingerprints, work_key
@@ -21,6 +22,7 @@ from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.by_document import current_documents, document_rows
 from pipelines.lib.staging.completeness import MissingRecord, missing_records
 from pipelines.lib.staging.layouts import tables_missing_columns, unmapped_columns
+from pipelines.lib.staging.missing_tables import held_quantities_drop, missing_tables, previous_edition
 from pipelines.lib.staging.new_content import (
     documents_of_other_kinds,
     unclassified_rows,
@@ -46,12 +48,19 @@ class DocumentCheck:
     modules: tuple[str, ...]  # the pipelines.lib modules that decide (with what they import: its code version)
     find: Find  # one document's findings (JSON-able)
     params: str = ""  # what else shapes its findings (the registry entry it checks)
+    peers: Callable[[duckdb.DuckDBPyConnection, str], list[str]] | None = None  # other documents it reads
 
     def keys(self, con: duckdb.DuckDBPyConnection, documents: list[str]) -> dict[str, str]:
-        """document_id → the key of its findings: this check's code and the document's input rows."""
+        """document_id → the key of its findings: this check's code and the input rows of the document (and of
+        the peers it compares the document with)."""
         version = module_version(*self.modules, extra=(self.name, self.params))
-        prints = {spec.qualified: document_fingerprints(con, spec, documents) for spec in self.inputs}
-        return {d: work_key(version, *(f"{n} {p[d]}" for n, p in sorted(prints.items()))) for d in documents}
+        read = {d: [d, *(self.peers(con, d) if self.peers else [])] for d in documents}
+        every = sorted({x for ds in read.values() for x in ds})
+        prints = {spec.qualified: document_fingerprints(con, spec, every) for spec in self.inputs}
+        return {
+            d: work_key(version, *(f"{n} {x} {p[x]}" for n, p in sorted(prints.items()) for x in read[d]))
+            for d in documents
+        }
 
 
 def document_findings(
@@ -104,6 +113,23 @@ def _missing_columns(con: duckdb.DuckDBPyConnection, d: str) -> list[Any]:
     return tables_missing_columns(_raw(con, d, "tables", "table_cells"))
 
 
+def _missing_tables(con: duckdb.DuckDBPyConnection, d: str) -> list[Any]:
+    raw = _raw(con, d, "tables", "text_blocks")
+    return missing_tables(raw.tables, raw.text_blocks)
+
+
+def _previous_edition(con: duckdb.DuckDBPyConnection, d: str) -> list[str]:
+    earlier = previous_edition(current_documents(con), d)
+    return [earlier] if earlier else []
+
+
+def _held_drop(con: duckdb.DuckDBPyConnection, d: str) -> list[Any]:
+    earlier = previous_edition(current_documents(con), d)
+    rows = [document_rows(con, QUANTITIES, x) for x in (d, *([earlier] if earlier else []))]
+    return held_quantities_drop(pd.concat(rows, ignore_index=True), d, earlier)
+
+
+QUANTITIES = table("staging.quantities")
 CELLS = (RAW["tables"], RAW["table_cells"])
 RAW_TABLE_CHECKS: dict[str, DocumentCheck] = {
     c.name.split(":")[1]: c
@@ -119,9 +145,25 @@ RAW_TABLE_CHECKS: dict[str, DocumentCheck] = {
         DocumentCheck(
             "raw.tables:claimed_tables_have_their_required_columns", CELLS, (f"{LIB}.layouts",), _missing_columns
         ),
+        DocumentCheck(
+            "raw.tables:pages_that_promise_a_table_have_one",
+            (RAW["tables"], RAW["text_blocks"]),
+            (f"{LIB}.missing_tables",),
+            _missing_tables,
+        ),
     )
 }
 """The checks on raw/tables, by check name."""
+
+EDITION_CHECK = DocumentCheck(
+    "staging.quantities:curated_tables_hold_as_much_as_the_previous_edition",
+    (QUANTITIES,),
+    (f"{LIB}.missing_tables",),
+    _held_drop,
+    peers=_previous_edition,
+)
+"""The check of staging/quantities against the edition before each document: curated tables that lost most of
+what they held (tables a re-issue prints in a way no grid is read from)."""
 
 
 # ---- staging tables ------------------------------------------------------------------------------------------

@@ -34,8 +34,16 @@ from pipelines.lib.pdf.ocr import OcrSettings
 from pipelines.lib.pdf.ocr.document import image_only_pages, is_ocr_page, ocr_pages, use_ocr_words
 from pipelines.lib.pdf.ocr.read import PageRead
 from pipelines.lib.pdf.text import check_no_lost_glyphs
+from pipelines.lib.pdf.text_grid import find_text_grids, has_shapes, text_boxes
 from pipelines.lib.schema import table
-from pipelines.lib.tables.registry import PASSAGE_FAMILIES, TABLE_FAMILIES, UNRECOGNISED, HeaderMap, TableFamily, claim
+from pipelines.lib.tables.registry import (
+    PASSAGE_FAMILIES,
+    TABLE_FAMILIES,
+    UNRECOGNISED,
+    HeaderMap,
+    TableFamily,
+    claim,
+)
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
 MIN_UNRECOGNISED_SHAPE = (2, 2)
@@ -370,8 +378,9 @@ def _extract_page(
     origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
     if origin == "ocr":  # a scan's only edges are the rules found in its pixels
         for g in grids:
-            g.edge_source = RASTER_LINES
+            g.edge_source = g.origin = RASTER_LINES
     title = page_title(page, grids)
+    grids = _with_text_grids(page, title, grids)
     claimed: list[Grid] = []
     for grid in grids:
         found = _claim(file_name, page.page_number, title, grid)
@@ -393,6 +402,8 @@ def _extract_page(
     heading = _page_heading(page, title, grids)
     passage = next((p for p in PASSAGE_FAMILIES if re.search(p.heading, heading, flags=re.MULTILINE)), None)
     if passage is not None:  # a passage page: its framed boxes are part of the passage, whatever their size
+        if not grids and not has_shapes(page):  # printed without frames: boxes set side by side in columns
+            free = grids = text_boxes(page)
         blocks.extend(_page_blocks(page, passage.passage_id, free, grids))
         return
     boxes: list[Grid] = []
@@ -408,6 +419,33 @@ def _extract_page(
             unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
             boxes.append(g)
     blocks.extend(_page_blocks(page, generic_passage_id(page.page_number), boxes, grids))
+
+
+MIN_TEXT_TABLE_SHAPE = (3, 3)
+"""Rows and columns a grid read from text alignment needs when no family claims it: two columns of text side by
+side are a slide layout, not a table."""
+
+
+def title_fits(title: str, grid: Grid) -> bool:
+    """The grid check of a grid read from text: it fits (:func:`header_fits`), and the family that claims it by
+    the slide title or by its header finds every field it needs."""
+    found = claim(title, grid.rows())
+    return header_fits(grid) and (found is None or not found[1].missing)
+
+
+def _with_text_grids(page: Page, title: str, grids: list[Grid]) -> list[Grid]:
+    """The ruled grids plus the tables the page sets without (vertical) rules: a grid read from text is kept when
+    a family claims it, or when it is table-shaped (MIN_TEXT_TABLE_SHAPE) and its header is all filled."""
+    found = []
+    for g in find_text_grids(page, grids, fits=lambda g: title_fits(title, g)):
+        rows = g.rows()
+        claimed = claim(title, rows) is not None
+        shaped = g.n_rows >= MIN_TEXT_TABLE_SHAPE[0] and g.n_cols >= MIN_TEXT_TABLE_SHAPE[1] and all(rows[0][1:])
+        if claimed or shaped:
+            found.append(g)
+    if not found:
+        return grids
+    return sorted([*grids, *found], key=lambda g: (g.bbox[1], g.bbox[0]))
 
 
 def _unrecognised_id(header: list[str], tables: list[ExtractedTable]) -> str:
@@ -439,10 +477,11 @@ def tables_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "top": t.grid.bbox[1],
             "x1": t.grid.bbox[2],
             "bottom": t.grid.bbox[3],
+            "grid_origin": t.grid.origin,
         }
         for t in ex.tables
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=table("raw.tables").column_names)
 
 
 def cells_frame(ex: DocumentExtraction) -> pd.DataFrame:

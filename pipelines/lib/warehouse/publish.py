@@ -14,6 +14,7 @@ import duckdb
 from pipelines.lib.errors import PublishError
 from pipelines.lib.exports import fsync_file, write_exports
 from pipelines.lib.schema import Table, table
+from pipelines.lib.typed_tables.store import typed_specs
 from pipelines.lib.warehouse.build import ident, quote
 from pipelines.lib.warehouse.connections import PUBLISHED_NAME, WarehousePaths, writer_lock
 from pipelines.lib.warehouse.ledger import unvalidated_tables
@@ -35,7 +36,8 @@ has, so record_unchanged_run, which appends to a copy of the published file, kee
 
 def publish(paths: WarehousePaths, staging_specs: list[Table], exported: list[str], run: RunRecord) -> dict[str, Any]:
     """Swap a finished, validated copy of the working database in as the published one; export the tables
-    named in ``exported`` (schema.table: every mart, and staging.quantities).
+    named in ``exported`` (schema.table: every mart, and staging.quantities), then every typed table the working
+    database's catalog lists (tables.<document_id>_<table_id>).
 
     Raises PublishError (leaving the published file untouched) if any staging table is unvalidated, or if the
     copy cannot be written in PUBLISHED_STORAGE_VERSION.
@@ -56,7 +58,8 @@ def publish(paths: WarehousePaths, staging_specs: list[Table], exported: list[st
                 append_run(con, run)
                 if tmp_exports.exists():
                     shutil.rmtree(tmp_exports)
-                written = write_exports(con, [table(name) for name in exported], tmp_exports)
+                specs = [table(name) for name in exported] + typed_specs(con)  # then every typed table
+                written = write_exports(con, specs, tmp_exports)
             fsync_file(tmp_db)
             paths.exports.mkdir(parents=True, exist_ok=True)
             for name, target in written.items():

@@ -1,4 +1,5 @@
--- What changed between consecutive editions of the same deck, value by value, over every staging table.
+-- What changed between consecutive editions of the same deck, value by value, over every staging table and every
+-- typed table of a table no family knows (tables.document_tables holds their values in long form).
 --
 -- Editions: documents whose document_id is the same once a trailing version or date suffix is removed
 -- (_v2, -rev3, _ed2, _2006, _20060115, _2006-01-15, possibly several: meti_cluster_seminar_2005_v2 and
@@ -21,7 +22,18 @@ pairs AS (
     SELECT document_id, prev_document_id FROM editions WHERE prev_document_id IS NOT NULL
 ),
 cells AS (
+    SELECT *, tbl AS match FROM (
     -- @generated: staging_cells
+    )
+    UNION ALL BY NAME
+    -- A typed table of a table no family knows (tables.<document_id>_<table_id>) is one table per edition: its
+    -- rows are matched between editions by the raw table id (the same for the same printed header) and the row's
+    -- content key; "table" names the newer edition's table.
+    SELECT
+        'tables.' || table_name AS tbl, 'tables:' || table_id AS match, document_id, row_key,
+        source_page AS src_page, source_table_id AS src_table_id, source_row AS src_row, source_col AS src_col,
+        column_name AS col, value AS val
+    FROM tables.document_tables
 ),
 newer AS (
     SELECT p.document_id, p.prev_document_id, c.*  EXCLUDE (document_id)
@@ -47,6 +59,6 @@ SELECT
     n.src_col AS source_col
 FROM newer AS n
 FULL OUTER JOIN older AS o
-    ON n.document_id = o.document_id AND n.tbl = o.tbl AND n.row_key = o.row_key AND n.col = o.col
+    ON n.document_id = o.document_id AND n.match = o.match AND n.row_key = o.row_key AND n.col = o.col
 -- A text that differs only in its line breaks and spaces (a re-typeset column wraps it elsewhere) is unchanged.
 WHERE regexp_replace(n.val, '\s', '', 'g') IS DISTINCT FROM regexp_replace(o.val, '\s', '', 'g')

@@ -162,7 +162,25 @@ def test_count_ranges(text, low, high):
     assert (c.qualifier, c.low, c.high, c.value) == ("range", Decimal(low), Decimal(high), Decimal(high))
 
 
-@pytest.mark.parametrize("text", ["20～10社", "10人～20社", "約100社以上"])
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("200を超える大学", 200, "universities", "at_least"),
+        ("1,000を超える企業", 1_000, "companies", "at_least"),
+        ("5万を上回る人", 50_000, "persons", "at_least"),
+        ("30以上の機関", 30, "institutions", "at_least"),
+        ("100近い大学", 100, "universities", "approx"),
+        ("20強の研究機関", 20, "institutions", "at_least"),
+        ("50弱の企業", 50, "companies", "at_most"),
+        ("10を下回る団体", 10, "organizations", "at_most"),
+    ],
+)
+def test_a_bound_phrase_between_the_number_and_its_counter_sets_the_qualifier(text, value, unit, qualifier):
+    c = parse_count(text)
+    assert (c.value, c.unit, c.qualifier, c.raw_text) == (Decimal(value), unit, qualifier, text)
+
+
+@pytest.mark.parametrize("text", ["20～10社", "10人～20社", "約100社以上", "約200を超える大学"])
 def test_count_errors(text):
     with pytest.raises(NormalizeError):
         parse_count(text)

@@ -72,6 +72,38 @@ def test_each_kind_of_quantity(text, value, unit, qualifier):
 
 
 @pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "raw_text", "context"),
+    [
+        # read by the count grammar: the counter word is one of its units
+        ("200を超える大学が参加", D(200), "universities", "at_least", "200を超える大学", "が参加"),
+        ("1,000を超える企業", D(1000), "companies", "at_least", "1,000を超える企業", None),
+        ("30以上の機関", D(30), "institutions", "at_least", "30以上の機関", None),
+        ("100近い大学", D(100), "universities", "approx", "100近い大学", None),
+        ("20強の大学", D(20), "universities", "at_least", "20強の大学", None),
+        ("50弱の企業", D(50), "companies", "at_most", "50弱の企業", None),
+        ("約1,000を超える企業が集積", D(1000), "companies", "at_least", "約1,000を超える企業", "が集積"),
+        # read generically: a counter word the grammar does not know is the unit
+        ("全国19のプロジェクト", D(19), "プロジェクト", "exact", "19のプロジェクト", "全国"),
+        ("50余りの地域", D(50), "地域", "at_least", "50余りの地域", None),
+        ("10を上回るプロジェクト", D(10), "プロジェクト", "at_least", "10を上回るプロジェクト", None),
+        ("100万を超える世帯", D(1_000_000), "世帯", "at_least", "100万を超える世帯", None),
+        # 3割強 is a share: a little over 30 percent of the companies, not 3 companies
+        ("3割強の企業", D(30), "percent", "at_least", "3割強", "の企業"),
+    ],
+)
+def test_a_counter_after_a_particle_or_a_bound_phrase(text, value, unit, qualifier, raw_text, context):
+    q = one(text)
+    assert (q.value, q.unit, q.qualifier, q.raw_text, q.context) == (value, unit, qualifier, raw_text, context)
+
+
+def test_a_bound_phrase_without_a_counter_still_bounds_the_number():
+    assert read("100を超える") == [("100を超える", D(100), UNTYPED, "at_least")]
+    assert read("100近い") == [("100近い", D(100), UNTYPED, "approx")]  # 近い is no counter word
+    assert read("50余り") == [("50余り", D(50), UNTYPED, "at_least")]
+    assert read("1億の予算") == [("1億", D(100_000_000), UNTYPED, "exact")]  # の after a multiplier counts nothing
+
+
+@pytest.mark.parametrize(
     ("text", "low", "high", "unit"),
     [
         ("3,000万円〜1億円以内/年", D(30_000_000), D(100_000_000), "yen"),
@@ -120,7 +152,11 @@ def test_era_less_fiscal_years_take_the_documents_era_and_are_never_guessed():
         "その 1",
         "活動事例 1 ：首都圏西部地域",  # ordinals
         "区分 20世紀 21世紀",
-        "第2位",  # ordinals
+        "第2位",
+        "第19回のプロジェクト",
+        "第2のプロジェクト",
+        "その3の地域",
+        "2年目の企業",  # ordinals, also before の and a counter
         "(1) 地域における産学官のネットワーク形成",
         "1. 産業クラスター政策の背景",
         "①研究開発",
@@ -128,13 +164,19 @@ def test_era_less_fiscal_years_take_the_documents_era_and_are_never_guessed():
         "1件当り事業規模",
         "1地域あたり",
         "1地域1年度あたり",
-        "1社あたり数",  # a rate's denominator
+        "1社あたり数",
+        "1社あたりの件数",  # a rate's denominator
         "*1 ※2 ＊3",  # footnote markers
         "Route 128沿線",
         "COSMOS2データ",
         "<STEP 1>",
         "3D",
         "ISO 9001",  # names
+        "地域経済レポート2003",
+        "「地域経済レポート2003」",
+        "『ものづくり白書2004』",
+        "新産業創造戦略2005",
+        "ビジョン2020",  # the edition in a publication's or a plan's name
         "6月21日",
         "10:30",  # a date or a time without a year
         "―",
@@ -152,6 +194,21 @@ def test_numbers_around_non_quantities_are_still_read():
         ("5,000万円以内", D(50_000_000), "yen", "at_most"),
     ]
     assert read("5 年間 (3 年目に中間評価 )") == [("5年間", D(5), "duration_years", "exact")]
+
+
+def test_a_year_in_a_title_is_masked_but_a_year_a_range_or_a_count_after_a_title_noun_is_read():
+    assert read("地域経済レポート2003によると、200を超える大学") == [
+        ("200を超える大学", D(200), "universities", "at_least")
+    ]
+    assert read("『ものづくり白書』2004年版") == [("2004年", D(2004), "year", "exact")]
+    assert read("産業クラスター計画2005年度予算") == [("2005年度", D(2005), "year", "exact")]
+    assert read("計画2001～2005") == [("2001～2005", D(2005), "year", "range")]
+    assert read("産業クラスター計画19プロジェクト") == [("19プロジェクト", D(19), "プロジェクト", "exact")]
+    assert read("年次計画2003 2004", hint=YEAR_HINT) == [  # a list of years, not an edition
+        ("2003", D(2003), "year", "exact"),
+        ("2004", D(2004), "year", "exact"),
+    ]
+    assert mask_non_quantities("「地域経済レポート2003」で2003年") == "「地域経済レポート____」で2003年"
 
 
 def test_mask_keeps_the_length_and_hides_only_the_digits_of_non_quantities():

@@ -7,6 +7,7 @@ Expected places are read from the deck: p.11 prints 137.2億円 under 17年度�
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import re
 
@@ -22,7 +23,7 @@ from pipelines.lib.report.sources import (
     source_popover,
 )
 from pipelines.lib.schema import BY_NAME
-from pipelines.lib.sources import Address, Source
+from pipelines.lib.sources import GRID_ORIGINS, Address, Source
 
 ADDRESS = Address("deck", 11, "policy_tools_2", 1, 1)
 CELL = Source(ADDRESS, "deck.pdf", "cell", 11, "(2)<b>", "17年度予算", "地域新生", "<script>x</script>", (1, 2, 3, 4))
@@ -38,6 +39,13 @@ def test_a_popover_escapes_the_pdf_text_and_embeds_its_crop():
     assert "<script>" not in doc and "&lt;script&gt;x&lt;/script&gt;" in doc and "(2)&lt;b&gt;" in doc
     assert "<dt>column</dt><dd>17年度予算</dd><dt>row</dt><dd>地域新生</dd>" in doc
     assert 'width="30" height="12" src="data:image/png;base64,' in doc
+
+
+@pytest.mark.parametrize("origin", ["rules", "partial_rules", "text_alignment"])
+def test_a_popover_says_how_the_tables_grid_was_read(origin):
+    doc = source_popover(dataclasses.replace(CELL, grid_origin=origin), None)
+    assert f"<dt>grid</dt><dd>{GRID_ORIGINS[origin]}</dd>" in doc
+    assert "<dt>grid</dt>" not in source_popover(CELL, None)  # a source the raw layer gives no origin for
 
 
 def test_a_source_without_a_bbox_says_why_there_is_no_crop():
@@ -99,10 +107,10 @@ def test_every_button_has_its_popover_and_every_sourced_mart_has_buttons(report)
     popovers = dict(POPOVER.findall(report))
     assert targets == set(popovers)
     for mart in SOURCED_COLUMNS:
-        table = re.search(rf'<table class="mart" id="mart-{mart}".*?</table>', report, re.S).group(0)
-        if mart == "edition_changes":  # one edition in this warehouse: nothing changed, no rows
-            assert "<tbody></tbody>" in table
+        if mart == "edition_changes":  # one edition in this warehouse: nothing changed, no rows, no table
+            assert f'id="mart-{mart}"' not in report and f"marts.{mart}" in report.split('id="empty-marts">')[1]
             continue
+        table = re.search(rf'<table class="mart" id="mart-{mart}".*?</table>', report, re.S).group(0)
         assert 'class="src"' in table, mart
     assert (
         "<dt>row</dt><dd>中央政府の所管・予算</dd>"

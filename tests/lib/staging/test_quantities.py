@@ -1,8 +1,8 @@
 """staging.quantities: every number of every page, checked against readings made without the code under test.
 
-* The sample deck of another document (tests/fixtures/decks/jst_regional_programs_2003.pdf) against the
-  quantities a person read off its slides (…quantities.json): value, unit, qualifier and labels, and the
-  numbers that are not quantities.
+* The sample deck of another document (tests/fixtures/decks/jst_regional_programs_2003.pdf), ruled and printed
+  without rules, against the quantities a person read off its slides (…quantities.json): value, unit, qualifier
+  and labels, and the numbers that are not quantities.
 * The bundled deck against a plain regex over pdfplumber's own page text: every number with a unit printed
   on a page is a quantity of that page.
 """
@@ -29,6 +29,7 @@ from tests.lib.staging.helpers import through_duckdb, validate_staging, with_cel
 
 DECKS = PROJECT_ROOT / "tests" / "fixtures" / "decks"
 JST = DECKS / "jst_regional_programs_2003.pdf"
+JST_BORDERLESS = DECKS / "jst_regional_programs_2003_borderless.pdf"  # the same deck printed without rules
 HAND_READ = json.loads((DECKS / "jst_regional_programs_2003.quantities.json").read_text(encoding="utf-8"))
 
 
@@ -44,9 +45,9 @@ def build_all(raw: RawLayer) -> dict[str, pd.DataFrame]:
     return built
 
 
-@pytest.fixture(scope="module")
-def jst_raw() -> RawLayer:
-    return RawLayer.from_extractions([extract_document(JST)])
+@pytest.fixture(scope="module", params=[JST, JST_BORDERLESS], ids=["ruled", "borderless"])
+def jst_raw(request) -> RawLayer:
+    return RawLayer.from_extractions([extract_document(request.param)])
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +232,22 @@ def test_a_column_that_declares_its_unit_types_bare_numbers(jst_raw):
     )
     untyped = build_quantities(raw, {})
     assert untyped[(untyped["source_row"] == 1) & (untyped["source_col"] == 4)]["unit"].tolist() == ["number"]
+
+
+def test_a_counter_after_a_bound_phrase_and_a_titles_edition_in_a_table_cell(jst_raw):
+    table_id = jst_raw.table_cells["table_id"].iloc[0]
+    raw = with_cell_text(jst_raw, table_id, 1, 2, "200を超える大学と50余りの地域")
+    raw = with_cell_text(raw, table_id, 3, 2, "「地域経済レポート2003」では全国19のプロジェクト")
+    q = build_quantities(raw, {})
+    cells = q[q["source_row"].isin([1, 3]) & (q["source_col"] == 2)]
+    program, small_firms = (
+        f"地域新生コンソーシアム研究開発事業{kind}(経済産業省)" for kind in ("一般枠", "中小企業枠")
+    )
+    assert [
+        (r.source_row, r.value, r.unit, r.qualifier, r.raw_text, r.row_label, r.column_label)
+        for r in cells.itertuples()
+    ] == [
+        (1, Decimal(200), "universities", "at_least", "200を超える大学", program, "1件当り事業規模"),
+        (1, Decimal(50), "地域", "at_least", "50余りの地域", program, "1件当り事業規模"),
+        (3, Decimal(19), "プロジェクト", "exact", "19のプロジェクト", small_firms, "1件当り事業規模"),  # 2003: a name
+    ]
