@@ -133,8 +133,8 @@ TABLES: tuple[Table, ...] = (
                 "grid_origin",
                 "VARCHAR",
                 "Where the grid's edges come from: rules (every edge drawn), partial_rules (horizontal rules, "
-                "columns from text alignment), text_alignment (no rules: columns and rows from the text) or raster_lines "
-                "(a scan: the rules found in its pixels)",
+                "columns from text alignment), text_alignment (no rules: columns and rows from the text) or "
+                "raster_lines (a scan: the rules found in its pixels)",
             ),
         ),
         key=("document_id", "table_id"),
@@ -177,6 +177,13 @@ TABLES: tuple[Table, ...] = (
             C("kind", "VARCHAR", "footnote, note, source or lead"),
             C("marker", "VARCHAR", "Footnote marker such as *1; null for other kinds"),
             C("text", "VARCHAR", "Annotation text"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "table_id", "seq"),
     ),
