@@ -32,6 +32,7 @@ from pipelines.lib.pdf.layout import (
 )
 from pipelines.lib.pdf.ocr import OcrSettings
 from pipelines.lib.pdf.ocr.document import image_only_pages, is_ocr_page, ocr_pages, use_ocr_words
+from pipelines.lib.pdf.ocr.normalize import roman_ordinals
 from pipelines.lib.pdf.ocr.read import PageRead
 from pipelines.lib.pdf.text import check_no_lost_glyphs
 from pipelines.lib.pdf.text_grid import find_text_grids, has_shapes, text_boxes
@@ -46,8 +47,33 @@ from pipelines.lib.tables.registry import (
 )
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
+_CITED = re.compile(r"[*＊※](\d+)")
+
+
+def split_marker(marker: str, note: str, known: set[str]) -> tuple[str, str]:
+    """A footnote marker and its note, split where the table's numbering says: an OCR engine that writes no
+    spaces reads the footnote ``*2 1999年`` as ``*21999年``. A marker whose number is neither cited in the table
+    nor the next in the footnotes' order, but starts with one that is, gives the rest of its digits to the note.
+
+    >>> split_marker("*21999", "年", {"1", "2", "3"})
+    ('*2', '1999年')
+    >>> split_marker("*12", "2003年", {"12"})
+    ('*12', '2003年')
+    """
+    sign, digits = marker[0], marker[1:]
+    if digits in known:
+        return marker, note
+    for n in range(len(digits) - 1, 0, -1):
+        if digits[:n] in known:
+            return sign + digits[:n], digits[n:] + note
+    return marker, note
+
+
 MIN_UNRECOGNISED_SHAPE = (2, 2)
 """Rows and columns a grid no family claims needs to be kept as an unrecognised table (framed text boxes are 1 x 2)."""
+
+
+TextOrigin = Literal["text_layer", "ocr"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,8 @@ class Annotation:
     seq: int
     marker: str | None
     text: str
+    text_origin: TextOrigin = "text_layer"
+    confidence: float | None = None  # the lowest OCR confidence of its words; None for a text layer
 
 
 @dataclass
@@ -74,7 +102,6 @@ class ExtractedTable:
 
 
 BlockRole = Literal["body", "title", "page_number"]
-TextOrigin = Literal["text_layer", "ocr"]
 RASTER_LINES = "raster_lines"
 """The edge source of a grid drawn from the ruled lines found in a scan's pixels (raw.tables.grid_origin)."""
 
@@ -171,17 +198,26 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
     below = [ln for ln in lines if grid.bbox[3] <= ln.bbox[1] < below_limit]
     # The text box of these lines reaches as far as their widest line; only without lines, the table's edge.
     right_edge = max((ln.bbox[2] for ln in above + below), default=grid.bbox[2] - grid.padding)
-    for text, _ in paragraphs(above, right_edge):
+    cited = set(_CITED.findall("".join(c.text for c in grid.cells)))
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
+
+    def note(kind: str, marker: str | None, text: str, bbox: BBox) -> Annotation:
+        conf = lowest_confidence([ln for ln in above + below if _within_box(ln.bbox, bbox)])
+        return Annotation(kind, len(out), marker, text, origin, conf)
+
+    for text, bbox in paragraphs(above, right_edge):
         if text.startswith("・"):
-            out.append(Annotation("lead", len(out), None, text))
-    for text, _ in paragraphs(below, right_edge):
+            out.append(note("lead", None, text, bbox))
+    for text, bbox in paragraphs(below, right_edge):
         if re.match(r"[*＊※]\d", text):
-            for marker, note in _FOOTNOTE.findall(text):
-                out.append(Annotation("footnote", len(out), marker.replace("＊", "*"), note.strip()))
+            for marker, body in _FOOTNOTE.findall(text):
+                expected = str(sum(a.kind == "footnote" for a in out) + 1)
+                marker, body = split_marker(marker.replace("＊", "*"), body, cited | {expected})
+                out.append(note("footnote", marker, body.strip(), bbox))
         elif re.match(r"\(?(出典|出展)", text):
-            out.append(Annotation("source", len(out), None, text))
+            out.append(note("source", None, text, bbox))
         else:
-            out.append(Annotation("note", len(out), None, text))
+            out.append(note("note", None, text, bbox))
     return out
 
 
@@ -333,6 +369,7 @@ def extract_document(
         # ---- OCR (issue 31): image-only pages are read here, before the page loop ---------------------------
         scans = image_only_pages(path)
         reads = ocr_pages(path, scans, ocr, ocr_progress) if scans else {}
+        roman_ordinals([reads[n].chars for n in sorted(reads)])  # 第1期 beside 第Ⅱ期 is 第Ⅰ期
         for page in iter_pages(path, max_pages):
             if page.page_number in reads:
                 use_ocr_words(page, reads[page.page_number])
@@ -519,11 +556,13 @@ def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "kind": a.kind,
             "marker": a.marker,
             "text": a.text,
+            "text_origin": a.text_origin,
+            "confidence": a.confidence,
         }
         for t in ex.tables
         for a in t.annotations
     ]
-    return pd.DataFrame(rows, columns=["document_id", "table_id", "page", "seq", "kind", "marker", "text"])
+    return pd.DataFrame(rows, columns=table("raw.table_annotations").column_names)
 
 
 def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:

@@ -100,7 +100,7 @@ def use_ocr_words(page: Page, read: PageRead) -> Page:
         every later use of the page (chars, lines, crops, find_tables) sees the OCR'd ones. The read is in points of
     the same page size (pypdfium2 and pdfplumber both measure the crop box)."""
     doctop = float(page.initial_doctop)
-    chars = [{**c, "doctop": c["top"] + doctop, "page_number": page.page_number} for c in read.chars]
+    chars = [{**c, "doctop": c["top"] + doctop, "page_number": page.page_number} for c in read.chars if c["text"]]
     lines = line_objects(read.lines, float(page.height), doctop)
     page._objects = {"char": chars, "line": lines, "rect": [], "curve": [], "image": []}
     page.ocr_read = read  # marks the page as read by OCR (text_origin 'ocr')

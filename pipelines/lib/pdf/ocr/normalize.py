@@ -9,7 +9,8 @@ Applied character by character with the neighbours as context, so every characte
 * ``▴``/``⯅`` are ``▲`` (a decrease);
 * kana confusions next to katakana: ``才``→``オ``, ``一``→``ー``, ``卜``→``ト`` (beside a katakana on either side;
   ``一`` only after one), and ``口``→``ロ``, ``工``→``エ``, ``力``→``カ``, ``夕``→``タ`` between two (after one
-  only, ミュンヘン工科 is right);
+  only, ミュンヘン工科 and ブランド力 are right), and ``口`` after one (キロ四方: no word ends a katakana
+  word with the kanji 口);
 * twins of the two kana scripts (``リ``/``り``, ``ヘ``/``へ``, ``ベ``/``べ``, ``ペ``/``ぺ``) take the script of their
   neighbours;
 * simplified Chinese forms the PP-OCR models sometimes write (``规``) become their Japanese forms (``規``).
@@ -20,6 +21,7 @@ context of the first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -92,7 +94,7 @@ def normalize_chars(chars: Sequence[str], before: str = "") -> list[str]:
             out.append("×")
         elif ch in _KANA_FIXES and (is_katakana(prev) or (ch != "一" and is_katakana(nxt))):
             out.append(_KANA_FIXES[ch])
-        elif ch in _BETWEEN_KATAKANA and is_katakana(prev) and is_katakana(nxt):
+        elif ch in _BETWEEN_KATAKANA and is_katakana(prev) and (is_katakana(nxt) or ch == "口"):
             out.append(_BETWEEN_KATAKANA[ch])
         elif ch in _TWINS or ch in _TWINS_BACK:
             out.append(_twin(ch, prev, nxt))
@@ -110,3 +112,36 @@ def normalize_ocr_text(text: str) -> str:
     ('イオ関連企業約150社', '13000人', '3×4')
     """
     return "".join(normalize_chars(list(text)))
+
+
+_ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
+_ROMAN_LIKE = {"1": 1, "I": 1, "l": 1, "|": 1, "Ⅰ": 1}  # what an engine writes for the numeral Ⅰ's strokes
+_ORDINAL = re.compile(rf"第([{_ROMAN}]|[1Il|Ⅰ]{{1,3}})期")
+
+
+def roman_ordinals(pages: Sequence[list[dict]]) -> None:
+    """Ordinals 第Ⅰ期 read as 第1期 (or 第I期, 第11期) become Roman numerals where the document's own numbering
+    says so: where another ordinal 第…期 of the same document was read as a Roman numeral, or the strokes are
+    Latin letters (I, l, |), which no Arabic ordinal is. The pages' character objects are edited in place (the
+    first stroke takes the numeral, the others are emptied), so every character keeps its box.
+
+    >>> chars = [{"text": t, "x0": 0.0, "x1": 1.0} for t in "第11期と第Ⅲ期"]
+    >>> roman_ordinals([chars]); "".join(c["text"] for c in chars)
+    '第Ⅱ期と第Ⅲ期'
+    """
+    found = []
+    for chars in pages:
+        text = "".join(c["text"] if len(c["text"]) == 1 else "\0" for c in chars)
+        found.extend((chars, m) for m in _ORDINAL.finditer(text))
+    context = any(m.group(1) in _ROMAN for _, m in found)
+    for chars, m in found:
+        strokes = m.group(1)
+        if strokes in _ROMAN or (strokes.isdigit() and not context):
+            continue
+        start, end = m.span(1)
+        first = chars[start]
+        first["text"] = _ROMAN[sum(_ROMAN_LIKE[s] for s in strokes) - 1]
+        for c in chars[start + 1 : end]:
+            first["x1"] = max(first["x1"], c["x1"])
+            c["text"] = ""
+        first["width"] = first["adv"] = first["x1"] - first["x0"]
