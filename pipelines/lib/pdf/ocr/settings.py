@@ -21,3 +21,8 @@ class OcrSettings:
     tesseract_cmd: str = "tesseract"
     tesseract_lang: str = "jpn"
     crosscheck: bool = True  # re-read every span holding a digit with the second engine
+
+
+UNCERTAIN_BELOW = 0.8
+"""An OCR'd text whose lowest character confidence is below this is uncertain: listed by a WARN check, and one that
+a staging builder cannot read is left out with that flag instead of stopping the run (a text layer's never is)."""
