@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text
+from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text, roman_ordinals
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,9 @@ from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text
         ("一方で", "一方で"),  # a real 一 stays
         ("5才", "5才"),
         ("ミュンヘン工科大学", "ミュンヘン工科大学"),  # 工 after katakana is right
+        ("約5キ口四方", "約5キロ四方"),  # 口 after katakana is ロ, whatever follows
+        ("ブランド力", "ブランド力"),  # 力 after katakana stays
+        ("人口約12万人", "人口約12万人"),  # a real 口
         ("ア力ウント", "アカウント"),  # 力 between katakana is カ
         ("によリ", "により"),  # katakana リ among hiragana
         ("主要大学·研究機関", "主要大学・研究機関"),
@@ -51,3 +54,33 @@ def test_a_wrapped_line_continues_the_line_above():
     """バイ / 才 wrapped in a cell: the line above gives the first character its context."""
     assert normalize_chars(["才"], before="イ") == ["オ"]
     assert normalize_chars(["才"]) == ["才"]
+
+
+def _pages(*texts: str) -> list[list[dict]]:
+    return [[{"text": t, "x0": float(i), "x1": i + 1.0} for i, t in enumerate(text)] for text in texts]
+
+
+def _texts(pages: list[list[dict]]) -> list[str]:
+    return ["".join(c["text"] for c in page) for page in pages]
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        (("<第1期(2001～5)>", "<第Ⅱ期(2006～10)>"), ("<第Ⅰ期(2001～5)>", "<第Ⅱ期(2006～10)>")),  # the document's numerals
+        (("第11期と第Ⅲ期",), ("第Ⅱ期と第Ⅲ期",)),  # two strokes are Ⅱ
+        (("第I期",), ("第Ⅰ期",)),  # Latin strokes are a numeral, whatever the rest
+        (("第1期から第2期",), ("第1期から第2期",)),  # Arabic ordinals, no Roman numeral anywhere: unchanged
+        (("第12期", "第Ⅱ期"), ("第12期", "第Ⅱ期")),  # 1 and 2 are no strokes of one numeral
+    ],
+)
+def test_roman_ordinals_follow_the_documents_numbering(read, printed):
+    pages = _pages(*read)
+    roman_ordinals(pages)
+    assert _texts(pages) == list(printed)
+
+
+def test_a_merged_numeral_spans_its_strokes():
+    pages = _pages("第11期", "第Ⅲ期")
+    roman_ordinals(pages)
+    assert [(c["text"], c["x0"], c["x1"]) for c in pages[0]][1:3] == [("Ⅱ", 1.0, 3.0), ("", 2.0, 3.0)]
