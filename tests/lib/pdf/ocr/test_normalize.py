@@ -30,6 +30,10 @@ from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text,
         ("一方で", "一方で"),  # a real 一 stays
         ("5才", "5才"),
         ("ミュンヘン工科大学", "ミュンヘン工科大学"),  # 工 after katakana is right
+        ("大学発ベンチヤーの創出", "大学発ベンチャーの創出"),  # a small ャ read big
+        ("ニュース", "ニュース"),
+        ("シヨー", "ショー"),
+        ("タイヤー", "タイヤー"),  # イ is no i-row katakana of a yōon
         ("約5キ口四方", "約5キロ四方"),  # 口 after katakana is ロ, whatever follows
         ("ブランド力", "ブランド力"),  # 力 after katakana stays
         ("人口約12万人", "人口約12万人"),  # a real 口
