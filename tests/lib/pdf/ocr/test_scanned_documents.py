@@ -123,9 +123,9 @@ def cell_scores(ex, truth: dict) -> dict[str, tuple[int, int, list]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def scanned_rev1():
-    return extract_document(SCANNED_REV1)
+@pytest.fixture
+def scanned_rev1(scanned_rev1_extraction):
+    return scanned_rev1_extraction  # OCR'd once per session (tests/conftest.py), shared with the refresh test
 
 
 @pytest.mark.slow
