@@ -481,6 +481,17 @@ def lines_outside(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
     return [ln for ln in text_lines(page) if ln.bbox not in furniture and not _inside(ln.bbox, grids)]
 
 
+SET_APART_EMS = 3.0
+"""An OCR'd line starting this many font sizes right of the next line's start is set apart (a right-aligned date,
+2004年4月現在, above a heading): no wrapped line starts there. An engine's boxes are too loose to tell from the
+room left at the line's end alone."""
+
+
+def _set_apart(prev: TextLine, ln: TextLine) -> bool:
+    ocr = bool(prev.chars) and "confidence" in prev.chars[0]
+    return ocr and prev.bbox[0] - ln.bbox[0] > SET_APART_EMS * prev.size
+
+
 def paragraphs(lines: Sequence[TextLine], right_edge: float) -> list[tuple[str, BBox]]:
     """Group consecutive lines into logical paragraphs (soft wraps joined), each with its bbox."""
     out: list[tuple[str, BBox]] = []
@@ -492,6 +503,7 @@ def paragraphs(lines: Sequence[TextLine], right_edge: float) -> list[tuple[str, 
             prev is None
             or ln.bbox[1] - prev.bbox[3] > prev.size * 1.2
             or not is_soft_wrap(prev.chars, ln.chars, right_edge, ln.spacing)
+            or _set_apart(prev, ln)
         )
         if new_para:
             if boxes:
