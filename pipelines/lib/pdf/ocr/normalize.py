@@ -11,6 +11,7 @@ Applied character by character with the neighbours as context, so every characte
   ``一`` only after one), and ``口``→``ロ``, ``工``→``エ``, ``力``→``カ``, ``夕``→``タ`` between two (after one
   only, ミュンヘン工科 and ブランド力 are right), and ``口`` after one (キロ四方: no word ends a katakana
   word with the kanji 口);
+* ``エ`` between シ/ジ/チ/フ/ヴ and a katakana is small (プロジエクト is プロジェクト);
 * ``ヤ``/``ユ``/``ヨ`` between a katakana of the i row and ``ー`` are small (ベンチヤー is ベンチャー: the
   engines lose the size of a kana);
 * twins of the two kana scripts (``リ``/``り``, ``ヘ``/``へ``, ``ベ``/``べ``, ``ペ``/``ぺ``) take the script of their
@@ -34,6 +35,7 @@ _KANA_FIXES = {"才": "オ", "一": "ー", "卜": "ト"}
 _BETWEEN_KATAKANA = {"口": "ロ", "工": "エ", "力": "カ", "夕": "タ"}
 _SMALL_YA = {"ヤ": "ャ", "ユ": "ュ", "ヨ": "ョ"}
 _I_ROW = set("キシチニヒミリギジビピ")  # katakana of the i row, which a small ャュョ follows
+_SMALL_E_AFTER = set("シジチフヴ")  # シェ ジェ チェ フェ ヴェ: loanwords, where no big エ follows these
 _TWINS = {"リ": "り", "ヘ": "へ", "ベ": "べ", "ペ": "ぺ"}
 _TWINS_BACK = {v: k for k, v in _TWINS.items()}
 _SIMPLIFIED = dict(
@@ -102,6 +104,8 @@ def normalize_chars(chars: Sequence[str], before: str = "") -> list[str]:
             out.append(_BETWEEN_KATAKANA[ch])
         elif ch in _SMALL_YA and prev in _I_ROW and nxt == "ー":
             out.append(_SMALL_YA[ch])
+        elif ch == "エ" and prev in _SMALL_E_AFTER and is_katakana(nxt):
+            out.append("ェ")
         elif ch in _TWINS or ch in _TWINS_BACK:
             out.append(_twin(ch, prev, nxt))
         elif ch in _SIMPLIFIED:

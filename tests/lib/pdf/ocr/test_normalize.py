@@ -32,6 +32,9 @@ from pipelines.lib.pdf.ocr.normalize import normalize_chars, normalize_ocr_text,
         ("ミュンヘン工科大学", "ミュンヘン工科大学"),  # 工 after katakana is right
         ("大学発ベンチヤーの創出", "大学発ベンチャーの創出"),  # a small ャ read big
         ("ニュース", "ニュース"),
+        ("研究開発プロジエクト形成", "研究開発プロジェクト形成"),  # a small ェ read big
+        ("チエック", "チェック"),
+        ("シエ", "シエ"),  # no katakana after: left alone
         ("シヨー", "ショー"),
         ("タイヤー", "タイヤー"),  # イ is no i-row katakana of a yōon
         ("約5キ口四方", "約5キロ四方"),  # 口 after katakana is ロ, whatever follows
