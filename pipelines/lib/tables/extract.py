@@ -188,6 +188,12 @@ def header_fits(grid: Grid) -> bool:
     return True
 
 
+def _lost_bullet(text: str) -> bool:
+    """A sentence (it ends with 。) among the bulleted lead lines of an OCR'd page: the engine lost its ・, a
+    speck beside a glyph. A text layer's lines are never mended."""
+    return text.endswith("。") and not text.startswith(("(", "出典", "注"))
+
+
 def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]:
     """Lines printed just above (lead bullets) and below (footnotes, notes, sources) a table."""
     below_limit = min((g.bbox[1] for g in others if g.bbox[1] > grid.bbox[3]), default=page.height)
@@ -205,8 +211,10 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
         conf = lowest_confidence([ln for ln in above + below if _within_box(ln.bbox, bbox)])
         return Annotation(kind, len(out), marker, text, origin, conf)
 
-    for text, bbox in paragraphs(above, right_edge):
-        if text.startswith("・"):
+    leads = paragraphs(above, right_edge)
+    bulleted = any(text.startswith("・") for text, _ in leads)
+    for text, bbox in leads:
+        if text.startswith("・") or (origin == "ocr" and bulleted and _lost_bullet(text)):
             out.append(note("lead", None, text, bbox))
     for text, bbox in paragraphs(below, right_edge):
         if re.match(r"[*＊※]\d", text):
