@@ -9,6 +9,7 @@ import pytest
 from pipelines.lib.paths import PROJECT_ROOT
 
 DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
+SCANNED_REV1 = PROJECT_ROOT / "tests" / "fixtures" / "editions" / "meti_cluster_seminar_2005_rev1_scanned.pdf"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,18 @@ def deck_extraction():
     from pipelines.lib.tables.extract import extract_document
 
     return extract_document(DECK)
+
+
+@pytest.fixture(scope="session")
+def scanned_rev1_extraction():
+    """The scanned rev1 (tests/fixtures/editions), OCR'd and extracted once for the whole session: OCR takes
+    minutes, so every test of the scan (its cells against the truth, its refresh) reads this one."""
+    from pipelines.lib.pdf.ocr.engines import tesseract_available
+    from pipelines.lib.tables.extract import extract_document
+
+    if not tesseract_available():
+        pytest.skip("tesseract-ocr with jpn data is not installed")
+    return extract_document(SCANNED_REV1)
 
 
 @pytest.fixture(scope="session")

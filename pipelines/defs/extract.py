@@ -16,6 +16,7 @@ from pipelines.defs.metadata import definition_metadata, findings_result, stored
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.pdf.crops import Region, regions_markdown
 from pipelines.lib.pdf.document import list_source_pdfs, sha256_file
+from pipelines.lib.pdf.ocr import OcrSettings
 from pipelines.lib.refresh import background
 from pipelines.lib.refresh.code_versions import raw_version, sources_version
 from pipelines.lib.refresh.editions import (
@@ -198,6 +199,9 @@ def _raw_extraction(
     def progress(page: int, pages: int, file_name: str) -> None:
         PAGES.info("%s: page %d/%d extracted", file_name, page, pages)
 
+    def ocr_progress(page: int, pages: int, file_name: str) -> None:
+        PAGES.info("%s: page %d/%d read by OCR", file_name, page, pages)
+
     pdfs = {p.stem: p for p in list_source_pdfs(settings.raw_path())}
     current = {d: sha256_file(p) for d, p in pdfs.items()}
     version = extractor_version()
@@ -209,7 +213,12 @@ def _raw_extraction(
     )
     extractions = [
         extract_document(
-            pdfs[d], max_pages=settings.max_pages, page_timeout_s=settings.page_timeout_s, progress=progress
+            pdfs[d],
+            max_pages=settings.max_pages,
+            page_timeout_s=settings.page_timeout_s,
+            progress=progress,
+            ocr=OcrSettings(dpi=settings.ocr_dpi),
+            ocr_progress=ocr_progress,
         )
         for d in stale
     ]

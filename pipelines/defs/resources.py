@@ -53,7 +53,9 @@ class _FromEnvironment(dg.ConfigurableResource):
 class PipelineSettings(_FromEnvironment):
     """Where the source PDFs are and how far extraction and downloads may go."""
 
-    ENVIRONMENT: ClassVar[dict[str, str]] = _variables("raw_dir", "max_pages", "page_timeout_s", "http_timeout_s")
+    ENVIRONMENT: ClassVar[dict[str, str]] = _variables(
+        "raw_dir", "max_pages", "page_timeout_s", "http_timeout_s", "ocr_dpi"
+    )
 
     raw_dir: str = Field(
         default=str(DEFAULTS["raw_dir"]), description="Folder of source PDFs (PIPELINES_RAW_DIR); every *.pdf in it"
@@ -68,6 +70,10 @@ class PipelineSettings(_FromEnvironment):
     http_timeout_s: float = Field(
         default=float(DEFAULTS["http_timeout_s"]),
         description="Seconds a remote source of raw/sources.yaml may take to answer (PIPELINES_HTTP_TIMEOUT_S)",
+    )
+    ocr_dpi: int = Field(
+        default=int(DEFAULTS["ocr_dpi"]),
+        description="Resolution a scanned page (an image without text) is rendered at for OCR (PIPELINES_OCR_DPI)",
     )
 
     def raw_path(self) -> Path:

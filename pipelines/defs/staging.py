@@ -28,10 +28,12 @@ from pipelines.lib.staging.document_checks import (
     document_findings,
     printed_changes,
     provenance,
+    uncertain_ocr,
     unclassified,
     untyped,
 )
 from pipelines.lib.staging.registry import STAGING, StagingTable
+from pipelines.lib.staging.uncertain_ocr import describe as describe_uncertain
 from pipelines.lib.validation.validation_results import ValidationResults
 from pipelines.lib.warehouse.ledger import record_validation
 
@@ -144,6 +146,13 @@ def _untyped_result(
     )
 
 
+def _uncertain_ocr_result(
+    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+) -> dg.AssetCheckResult:
+    """Values OCR was unsure of (below its confidence threshold, or read differently by the two engines)."""
+    return _document_result(uncertain_ocr(st), describe_uncertain, con, build_dir, warn=True)
+
+
 def _coverage_result(
     st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
@@ -231,6 +240,16 @@ def _checks_of(st: StagingTable) -> list[tuple[dg.AssetCheckSpec, Evaluate]]:
             (
                 dg.AssetCheckSpec("has_no_untyped_quantities", asset=key, blocking=False, description=description),
                 _untyped_result,
+            )
+        )
+        description = (
+            f"No value of staging.{st.name} was read by OCR below its confidence threshold or differently by the "
+            "two OCR engines (WARN: each is listed with its page, table, cell and raw text)"
+        )
+        checks.append(
+            (
+                dg.AssetCheckSpec("has_no_uncertain_ocr_values", asset=key, blocking=False, description=description),
+                _uncertain_ocr_result,
             )
         )
         description = (

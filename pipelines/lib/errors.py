@@ -18,6 +18,13 @@ class SourceDocumentError(PipelineError):
         super().__init__(f"{where}: {reason}")
 
 
+class UnreadableDocumentError(SourceDocumentError):
+    """A document from which nothing could be read: no page has a text layer, and OCR read nothing either."""
+
+    def __init__(self, file_name: str, reason: str) -> None:
+        super().__init__(file_name, f"nothing could be read: {reason}")
+
+
 class TableHeaderError(PipelineError):
     """A claimed table whose grid no edge source could draw without cutting its text, and whose header then
     names nothing its family knows in some cell: its cells cannot be trusted."""

@@ -133,7 +133,8 @@ TABLES: tuple[Table, ...] = (
                 "grid_origin",
                 "VARCHAR",
                 "Where the grid's edges come from: rules (every edge drawn), partial_rules (horizontal rules, "
-                "columns from text alignment) or text_alignment (no rules: columns and rows from the text)",
+                "columns from text alignment), text_alignment (no rules: columns and rows from the text) or "
+                "raster_lines (a scan: the rules found in its pixels)",
             ),
         ),
         key=("document_id", "table_id"),
@@ -154,6 +155,13 @@ TABLES: tuple[Table, ...] = (
             C("top", "DOUBLE", "Cell bbox top, points"),
             C("x1", "DOUBLE", "Cell bbox right, points"),
             C("bottom", "DOUBLE", "Cell bbox bottom, points"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "table_id", "row_idx", "col_idx"),
     ),
@@ -169,6 +177,13 @@ TABLES: tuple[Table, ...] = (
             C("kind", "VARCHAR", "footnote, note, source or lead"),
             C("marker", "VARCHAR", "Footnote marker such as *1; null for other kinds"),
             C("text", "VARCHAR", "Annotation text"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "table_id", "seq"),
     ),
@@ -194,6 +209,13 @@ TABLES: tuple[Table, ...] = (
             C("x1", "DOUBLE", "Bbox right, points"),
             C("bottom", "DOUBLE", "Bbox bottom, points"),
             C("role", "VARCHAR", "body (a paragraph or a framed box), title (the slide title) or page_number"),
+            C("text_origin", "VARCHAR", "Where its text was read: text_layer (the PDF's own text) or ocr (a scan)"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of its words, 0 to 1 (at most 0.3 where two OCR engines read different "
+                "numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "passage_id", "page", "block_idx"),
     ),
@@ -491,6 +513,12 @@ TABLES: tuple[Table, ...] = (
             R("qualifier", "VARCHAR", QUAL),
             R("raw_text", "VARCHAR", "The quantity as printed (cleaned: full-width digits and spaces normalised)"),
             C("claimed_by", "VARCHAR", "The curated staging table holding the same number from the same cell or block"),
+            C(
+                "confidence",
+                "DOUBLE",
+                "The lowest OCR confidence of the words of its cell or block, 0 to 1 (at most 0.3 where two OCR "
+                "engines read different numbers); null for a text layer",
+            ),
         ),
         key=("document_id", "quantity_id"),
     ),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.lib.paths import PROJECT_ROOT
+from pipelines.lib.pdf.ocr.settings import OcrSettings
 
 ENVIRONMENT: dict[str, str] = {
     "raw_dir": "PIPELINES_RAW_DIR",
@@ -18,6 +19,7 @@ ENVIRONMENT: dict[str, str] = {
     "max_pages": "PIPELINES_MAX_PAGES",
     "page_timeout_s": "PIPELINES_PAGE_TIMEOUT_S",
     "http_timeout_s": "PIPELINES_HTTP_TIMEOUT_S",
+    "ocr_dpi": "PIPELINES_OCR_DPI",
 }
 """setting → the environment variable that sets it."""
 
@@ -27,6 +29,7 @@ DEFAULTS: dict[str, str | int | float] = {
     "max_pages": 500,
     "page_timeout_s": 60.0,
     "http_timeout_s": 30.0,
+    "ocr_dpi": OcrSettings.dpi,
 }
 """setting → its value when its variable is unset."""
 

@@ -123,6 +123,7 @@ GRID_ORIGINS = {
     "rules": "ruled (every cell edge drawn)",
     "partial_rules": "partly ruled (rows from its rules, columns from text alignment)",
     "text_alignment": "no rules (columns and rows from text alignment)",
+    "raster_lines": "ruled in a scan (edges from the lines found in its pixels)",
 }
 """raw.tables.grid_origin in words, as a source says it."""
 

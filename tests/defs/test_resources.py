@@ -12,6 +12,7 @@ VARIABLES = [
     "PIPELINES_MAX_PAGES",
     "PIPELINES_PAGE_TIMEOUT_S",
     "PIPELINES_HTTP_TIMEOUT_S",
+    "PIPELINES_OCR_DPI",
 ]
 
 
@@ -33,6 +34,7 @@ def resolved(settings: PipelineSettings, warehouse: Warehouse) -> dict:
             max_pages=settings.max_pages,
             page_timeout_s=settings.page_timeout_s,
             http_timeout_s=settings.http_timeout_s,
+            ocr_dpi=settings.ocr_dpi,
             warehouse=warehouse.paths.root,
         )
 
@@ -47,6 +49,7 @@ def test_unset_variables_give_the_defaults_resolved_from_the_project_root(clean_
         "max_pages": 500,
         "page_timeout_s": 60.0,
         "http_timeout_s": 30.0,
+        "ocr_dpi": 200,
         "warehouse": DEFAULT_WAREHOUSE_DIR,
     }
 
@@ -56,6 +59,7 @@ def test_set_variables_are_bound_with_envvar_and_read_at_run_time(clean_env, tmp
     clean_env.setenv("PIPELINES_WAREHOUSE_DIR", str(tmp_path))
     clean_env.setenv("PIPELINES_MAX_PAGES", "29")
     clean_env.setenv("PIPELINES_PAGE_TIMEOUT_S", "2.5")
+    clean_env.setenv("PIPELINES_OCR_DPI", "300")
     settings, warehouse = PipelineSettings.from_environment(), Warehouse.from_environment()
     assert isinstance(settings.raw_dir, dg.EnvVar) and isinstance(warehouse.warehouse_dir, dg.EnvVar)
     seen = resolved(settings, warehouse)
@@ -64,6 +68,7 @@ def test_set_variables_are_bound_with_envvar_and_read_at_run_time(clean_env, tmp
         "max_pages": 29,
         "page_timeout_s": 2.5,
         "http_timeout_s": 30.0,
+        "ocr_dpi": 300,
         "warehouse": tmp_path,
     }
     assert Warehouse.from_environment(resolve=True).paths.root == tmp_path  # what the CLI prints

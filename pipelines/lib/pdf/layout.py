@@ -64,6 +64,7 @@ class GridCell:
     text: str
     is_merged_fill: bool
     bbox: BBox
+    confidence: float | None = None  # the lowest OCR confidence of its characters; None for a text layer
 
 
 @dataclass
@@ -202,6 +203,11 @@ def _group_lines(chars: Sequence[dict[str, Any]], spacing: Spacing | None) -> li
     return out
 
 
+def lowest_confidence(lines: Sequence[TextLine]) -> float | None:
+    """The lowest OCR confidence of the lines' characters; None when none was OCR'd (a text layer's glyphs)."""
+    return min((c["confidence"] for ln in lines for c in ln.chars if "confidence" in c), default=None)
+
+
 def join_lines(lines: Sequence[TextLine], right_edge: float) -> str:
     """Join visual lines into text: soft wraps joined, real breaks kept as newlines."""
     if not lines:
@@ -309,7 +315,8 @@ def _grid(page: Page, table_cells: Sequence[BBox], bbox: BBox, source: str = "de
         c0, c1 = _index(xs, cell_bbox[0]), _index(xs, cell_bbox[2])
         for r in range(r0, r1):
             for c in range(c0, c1):
-                grid.cells.append(GridCell(r, c, text, (r, c) != (r0, c0), (xs[c], ys[r], xs[c + 1], ys[r + 1])))
+                box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+                grid.cells.append(GridCell(r, c, text, (r, c) != (r0, c0), box, lowest_confidence(lines)))
     grid.cells.sort(key=lambda c: (c.row, c.col))
     return grid
 
@@ -474,6 +481,17 @@ def lines_outside(page: Page, grids: Sequence[Grid]) -> list[TextLine]:
     return [ln for ln in text_lines(page) if ln.bbox not in furniture and not _inside(ln.bbox, grids)]
 
 
+SET_APART_EMS = 3.0
+"""An OCR'd line starting this many font sizes right of the next line's start is set apart (a right-aligned date,
+2004年4月現在, above a heading): no wrapped line starts there. An engine's boxes are too loose to tell from the
+room left at the line's end alone."""
+
+
+def _set_apart(prev: TextLine, ln: TextLine) -> bool:
+    ocr = bool(prev.chars) and "confidence" in prev.chars[0]
+    return ocr and prev.bbox[0] - ln.bbox[0] > SET_APART_EMS * prev.size
+
+
 def paragraphs(lines: Sequence[TextLine], right_edge: float) -> list[tuple[str, BBox]]:
     """Group consecutive lines into logical paragraphs (soft wraps joined), each with its bbox."""
     out: list[tuple[str, BBox]] = []
@@ -485,6 +503,7 @@ def paragraphs(lines: Sequence[TextLine], right_edge: float) -> list[tuple[str, 
             prev is None
             or ln.bbox[1] - prev.bbox[3] > prev.size * 1.2
             or not is_soft_wrap(prev.chars, ln.chars, right_edge, ln.spacing)
+            or _set_apart(prev, ln)
         )
         if new_para:
             if boxes:

@@ -26,6 +26,9 @@ _KEEP_SPACE_AFTER = set(",.;:")
 _WORD_GAP = 0.2  # a gap wider than this fraction of the font size separates words
 _MAX_SPACE = 0.6  # wider gaps (in em) are layout (columns, tabs), not spacing between characters
 _FIT_MARGIN = 0.05  # em: a segment "fits" only with this much to spare (producers round positions)
+_OCR_FIT_MARGIN = 0.5
+"""The margin for OCR'd characters, in ems: their boxes are an engine's estimate of the ink (a glyph's advance is
+wider than its ink), so a line read by OCR ends up to half an em short of where the typesetter filled it."""
 # Characters that may not end a line (行末禁則): opening brackets stay with what follows, and so do prefixes
 # of what follows (UAX #14 class PR: `+ケンブリッジ`, `¥100`), which no line breaker separates from it.
 NO_LINE_END = set("([{（「『【〔〈《") | set("+＋$＄¥￥£€#＃\\")
@@ -194,7 +197,8 @@ def is_soft_wrap(
     """
     room = right_edge - prev[-1]["x1"]
     needed = leading_segment_width(nxt) + separator_width(prev[-1], nxt[0], spacing)
-    return needed > room - _FIT_MARGIN * _em(nxt[0])
+    margin = _OCR_FIT_MARGIN if "confidence" in prev[-1] else _FIT_MARGIN
+    return needed > room - margin * _em(nxt[0])
 
 
 def glue(left: str, right: str) -> str:

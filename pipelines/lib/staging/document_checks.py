@@ -35,6 +35,7 @@ from pipelines.lib.staging.provenance import unresolved_rows
 from pipelines.lib.staging.quantities import SKIPPED_ROLES
 from pipelines.lib.staging.raw_layer import RawLayer, raw_layer_from_duckdb
 from pipelines.lib.staging.registry import STAGING, StagingTable
+from pipelines.lib.staging.uncertain_ocr import uncertain_ocr_values
 
 Find = Callable[[duckdb.DuckDBPyConnection, str], list[Any]]
 
@@ -221,6 +222,19 @@ def untyped(st: StagingTable) -> DocumentCheck:
     return DocumentCheck(
         f"{st.spec.qualified}:has_no_untyped_quantities", (st.spec,), (f"{LIB}.new_content",), find, repr(st)
     )
+
+
+def uncertain_ocr(st: StagingTable) -> DocumentCheck:
+    """has_no_uncertain_ocr_values: values OCR read below its confidence threshold or the two engines read
+    differently, and the lines printed with a table so read (a builder leaves an unreadable one out)."""
+
+    def find(con: duckdb.DuckDBPyConnection, d: str) -> list[Any]:
+        raw = _raw(con, d, "table_annotations")
+        return uncertain_ocr_values(document_rows(con, st.spec, d), raw.table_annotations)
+
+    inputs = (RAW["table_annotations"], st.spec)
+    modules = (f"{LIB}.uncertain_ocr",)
+    return DocumentCheck(f"{st.spec.qualified}:has_no_uncertain_ocr_values", inputs, modules, find, repr(st))
 
 
 def coverage(st: StagingTable) -> DocumentCheck:

@@ -69,6 +69,7 @@ class _Cell:
     col: int
     text: str
     is_fill: bool
+    confidence: float | None = None  # the lowest OCR confidence of its words; None for a text layer
 
 
 def _label(texts: Sequence[str]) -> str | None:
@@ -109,8 +110,14 @@ def _grid(cells: pd.DataFrame) -> list[list[_Cell]]:
     grid = [[_Cell(r, c, "", False) for c in range(n_cols)] for r in range(n_rows)]
     for row in cells.itertuples(index=False):
         r, c = int(row.row_idx), int(row.col_idx)
-        grid[r][c] = _Cell(r, c, str(row.text or ""), bool(row.is_merged_fill))
+        grid[r][c] = _Cell(r, c, str(row.text or ""), bool(row.is_merged_fill), _confidence(row))
     return grid
+
+
+def _confidence(row: Any) -> float | None:
+    """A raw cell's or block's OCR confidence; None for a text layer's (or a frame without the column)."""
+    value = getattr(row, "confidence", None)
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _read(text: str, era: str | None, hint: UnitHint | None, error: Any) -> list[Quantity]:
@@ -150,6 +157,7 @@ def _table_quantities(
             yield _row(document_id, page, table_id, r, c, idx, q) | {
                 "row_label": _label(labels),
                 "column_label": _label(headers),
+                "confidence": cell.confidence,
             }
 
 
@@ -173,6 +181,7 @@ def _row(document_id: str, page: int, source: str, row: int, col: int | None, id
         "qualifier": q.qualifier,
         "raw_text": q.raw_text,
         "claimed_by": None,
+        "confidence": None,
     }
 
 
@@ -188,7 +197,7 @@ def _block_quantities(document_id: str, blocks: pd.DataFrame, era: str | None) -
             )
 
         for q_idx, q in enumerate(_read(str(b.text), era, None, error)):
-            yield _row(document_id, page, passage, idx, None, q_idx, q)
+            yield _row(document_id, page, passage, idx, None, q_idx, q) | {"confidence": _confidence(b)}
 
 
 def document_quantities(raw: RawLayer, document_id: str) -> list[dict[str, Any]]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from pipelines.lib.errors import CellValueError
+from pipelines.lib.pdf.ocr.settings import UNCERTAIN_BELOW
 from pipelines.lib.schema import table
 from pipelines.lib.tables.extract import (
     DocumentExtraction,
@@ -43,6 +45,36 @@ class RawLayer:
             table_cells=cat("raw.table_cells", [cells_frame(e) for e in exs]),
             table_annotations=cat("raw.table_annotations", [annotations_frame(e) for e in exs]),
             text_blocks=cat("raw.text_blocks", [blocks_frame(e) for e in exs]),
+        )
+
+    def without_uncertain(self, error: CellValueError) -> RawLayer | None:
+        """This raw layer without the OCR'd text a builder could not read, when that text is uncertain (read by
+        OCR below UNCERTAIN_BELOW confidence): an annotation or text block is left out, a cell is emptied. None
+        when the text is no such reading (a text layer's garble, or a confident OCR one): the error stands."""
+
+        if not error.text.strip():
+            return None
+
+        def uncertain(frame: pd.DataFrame) -> pd.Series:
+            if frame.empty or "confidence" not in frame:
+                return pd.Series(False, index=frame.index)
+            return (
+                (frame["document_id"] == error.document_id)
+                & (frame["text_origin"] == "ocr")
+                & (frame["confidence"].astype(float) < UNCERTAIN_BELOW)
+                & frame["text"].astype(str).str.contains(error.text.strip(), regex=False)
+            )
+
+        notes, blocks, cells = (uncertain(f) for f in (self.table_annotations, self.text_blocks, self.table_cells))
+        if not (notes.any() or blocks.any() or cells.any()):
+            return None
+        emptied = self.table_cells.copy()
+        emptied.loc[cells, "text"] = ""
+        return replace(
+            self,
+            table_annotations=self.table_annotations[~notes],
+            text_blocks=self.text_blocks[~blocks],
+            table_cells=emptied,
         )
 
     def tables_of(self, family: str) -> pd.DataFrame:

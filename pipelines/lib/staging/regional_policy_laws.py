@@ -61,10 +61,21 @@ def _era(block: Any) -> tuple[str, YearSpan]:
     return m.group("name"), _years(block, m.group("years"))
 
 
+def _dropped_bullet(body: Any, line: str, bullets: int) -> bool:
+    """A law line of an OCR'd list whose bullet the engine lost (a ・ is a speck beside a glyph): it reads as a
+    whole law line without its ・ among at least two lines that have one. A text layer's lines are never mended."""
+    ocr = getattr(body, "text_origin", None) == "ocr"
+    return ocr and bullets >= 2 and not line.startswith("・") and LAW_LINE.fullmatch("・" + line) is not None
+
+
 def _box_rows(label: Any, body: Any) -> Iterator[dict[str, Any]]:
     era, era_years = _era(label)
-    for line in str(body.text).split("\n"):
+    lines = str(body.text).split("\n")
+    bullets = sum(bool(LAW_BULLET.match(clean_text(ln))) for ln in lines)
+    for line in lines:
         cleaned = clean_text(line)
+        if _dropped_bullet(body, cleaned, bullets):
+            cleaned = "・" + cleaned
         if not LAW_BULLET.match(cleaned):
             continue
         m = LAW_LINE.fullmatch(cleaned)

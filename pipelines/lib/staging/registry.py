@@ -9,6 +9,7 @@ from typing import Literal
 
 import pandas as pd
 
+from pipelines.lib.errors import CellValueError
 from pipelines.lib.normalize.quantities import UNTYPED
 from pipelines.lib.schema import Table, table
 from pipelines.lib.staging.raw_layer import RawLayer
@@ -63,10 +64,21 @@ class StagingTable:
         return getattr(module, f"build_{self.name}")
 
     def build(self, raw: RawLayer, staged: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-        """The table's rows from the raw layer and, if its builder reads any, the staging tables in ``staged``."""
-        if not self.staging_inputs:
-            return self.builder(raw)
-        return self.builder(raw, {name: (staged or {})[name] for name in self.staging_inputs})
+        """The table's rows from the raw layer and, if its builder reads any, the staging tables in ``staged``.
+
+        A text the builder cannot read stops the build, unless OCR read it with low confidence: then it is left
+        out and the build tried again (the text stays in the raw layer, listed by the WARN check
+        has_no_uncertain_ocr_values); a text layer's garble, or a confident OCR one, still stops the run."""
+        while True:
+            try:
+                if not self.staging_inputs:
+                    return self.builder(raw)
+                return self.builder(raw, {name: (staged or {})[name] for name in self.staging_inputs})
+            except CellValueError as exc:
+                rest = raw.without_uncertain(exc)
+                if rest is None:
+                    raise
+                raw = rest
 
 
 CELLS = ("tables", "table_cells", "table_annotations")

@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pdfplumber.page import Page
 
-from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError
+from pipelines.lib.errors import PipelineError, SourceDocumentError, TableHeaderError, UnreadableDocumentError
 from pipelines.lib.normalize import find_garble
 from pipelines.lib.pdf.document import SourceDocument, inspect_document, open_pdf
 from pipelines.lib.pdf.layout import (
@@ -25,10 +25,15 @@ from pipelines.lib.pdf.layout import (
     TextLine,
     find_grids,
     lines_outside,
+    lowest_confidence,
     page_furniture,
     page_title,
     paragraphs,
 )
+from pipelines.lib.pdf.ocr import OcrSettings
+from pipelines.lib.pdf.ocr.document import image_only_pages, is_ocr_page, ocr_pages, use_ocr_words
+from pipelines.lib.pdf.ocr.normalize import roman_ordinals
+from pipelines.lib.pdf.ocr.read import PageRead
 from pipelines.lib.pdf.text import check_no_lost_glyphs
 from pipelines.lib.pdf.text_grid import find_text_grids, has_shapes, text_boxes
 from pipelines.lib.schema import table
@@ -42,8 +47,33 @@ from pipelines.lib.tables.registry import (
 )
 
 _FOOTNOTE = re.compile(r"([*＊※]\d+)\s*([^*＊※]+)")
+_CITED = re.compile(r"[*＊※](\d+)")
+
+
+def split_marker(marker: str, note: str, known: set[str]) -> tuple[str, str]:
+    """A footnote marker and its note, split where the table's numbering says: an OCR engine that writes no
+    spaces reads the footnote ``*2 1999年`` as ``*21999年``. A marker whose number is neither cited in the table
+    nor the next in the footnotes' order, but starts with one that is, gives the rest of its digits to the note.
+
+    >>> split_marker("*21999", "年", {"1", "2", "3"})
+    ('*2', '1999年')
+    >>> split_marker("*12", "2003年", {"12"})
+    ('*12', '2003年')
+    """
+    sign, digits = marker[0], marker[1:]
+    if digits in known:
+        return marker, note
+    for n in range(len(digits) - 1, 0, -1):
+        if digits[:n] in known:
+            return sign + digits[:n], digits[n:] + note
+    return marker, note
+
+
 MIN_UNRECOGNISED_SHAPE = (2, 2)
 """Rows and columns a grid no family claims needs to be kept as an unrecognised table (framed text boxes are 1 x 2)."""
+
+
+TextOrigin = Literal["text_layer", "ocr"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +84,8 @@ class Annotation:
     seq: int
     marker: str | None
     text: str
+    text_origin: TextOrigin = "text_layer"
+    confidence: float | None = None  # the lowest OCR confidence of its words; None for a text layer
 
 
 @dataclass
@@ -66,9 +98,12 @@ class ExtractedTable:
     title: str
     grid: Grid
     annotations: list[Annotation] = field(default_factory=list)
+    text_origin: TextOrigin = "text_layer"
 
 
 BlockRole = Literal["body", "title", "page_number"]
+RASTER_LINES = "raster_lines"
+"""The edge source of a grid drawn from the ruled lines found in a scan's pixels (raw.tables.grid_origin)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +122,8 @@ class TextBlock:
     text: str
     bbox: BBox
     role: BlockRole = "body"
+    text_origin: TextOrigin = "text_layer"
+    confidence: float | None = None  # the lowest OCR confidence of its words; None for a text layer
 
 
 def generic_passage_id(page: int) -> str:
@@ -102,6 +139,13 @@ class DocumentExtraction:
     tables: list[ExtractedTable]
     blocks: list[TextBlock]
     unrecognised: list[tuple[int, BBox, list[str]]]  # grids smaller than MIN_UNRECOGNISED_SHAPE: not tables
+    ocr: dict[int, PageRead] = field(default_factory=dict)  # what OCR read on each image-only page
+
+    @property
+    def ocr_disagreements(self) -> list[tuple[int, BBox, str, str]]:
+        """(page, bbox, first engine's reading, second engine's) of every span whose numbers the engines read
+        differently: flagged, with its characters' confidence lowered, never settled."""
+        return [(n, box, a, b) for n, read in sorted(self.ocr.items()) for box, a, b in read.disagreements]
 
     @property
     def unrecognised_tables(self) -> list[ExtractedTable]:
@@ -144,6 +188,12 @@ def header_fits(grid: Grid) -> bool:
     return True
 
 
+def _lost_bullet(text: str) -> bool:
+    """A sentence (it ends with 。) among the bulleted lead lines of an OCR'd page: the engine lost its ・, a
+    speck beside a glyph. A text layer's lines are never mended."""
+    return text.endswith("。") and not text.startswith(("(", "出典", "注"))
+
+
 def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]:
     """Lines printed just above (lead bullets) and below (footnotes, notes, sources) a table."""
     below_limit = min((g.bbox[1] for g in others if g.bbox[1] > grid.bbox[3]), default=page.height)
@@ -154,17 +204,28 @@ def _annotations(page: Page, grid: Grid, others: list[Grid]) -> list[Annotation]
     below = [ln for ln in lines if grid.bbox[3] <= ln.bbox[1] < below_limit]
     # The text box of these lines reaches as far as their widest line; only without lines, the table's edge.
     right_edge = max((ln.bbox[2] for ln in above + below), default=grid.bbox[2] - grid.padding)
-    for text, _ in paragraphs(above, right_edge):
-        if text.startswith("・"):
-            out.append(Annotation("lead", len(out), None, text))
-    for text, _ in paragraphs(below, right_edge):
+    cited = set(_CITED.findall("".join(c.text for c in grid.cells)))
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
+
+    def note(kind: str, marker: str | None, text: str, bbox: BBox) -> Annotation:
+        conf = lowest_confidence([ln for ln in above + below if _within_box(ln.bbox, bbox)])
+        return Annotation(kind, len(out), marker, text, origin, conf)
+
+    leads = paragraphs(above, right_edge)
+    bulleted = any(text.startswith("・") for text, _ in leads)
+    for text, bbox in leads:
+        if text.startswith("・") or (origin == "ocr" and bulleted and _lost_bullet(text)):
+            out.append(note("lead", None, text, bbox))
+    for text, bbox in paragraphs(below, right_edge):
         if re.match(r"[*＊※]\d", text):
-            for marker, note in _FOOTNOTE.findall(text):
-                out.append(Annotation("footnote", len(out), marker.replace("＊", "*"), note.strip()))
+            for marker, body in _FOOTNOTE.findall(text):
+                expected = str(sum(a.kind == "footnote" for a in out) + 1)
+                marker, body = split_marker(marker.replace("＊", "*"), body, cited | {expected})
+                out.append(note("footnote", marker, body.strip(), bbox))
         elif re.match(r"\(?(出典|出展)", text):
-            out.append(Annotation("source", len(out), None, text))
+            out.append(note("source", None, text, bbox))
         else:
-            out.append(Annotation("note", len(out), None, text))
+            out.append(note("note", None, text, bbox))
     return out
 
 
@@ -173,23 +234,37 @@ def _page_blocks(page: Page, passage_id: str, boxes: list[Grid], grids: list[Gri
     ``passage_id``'s), then the slide title and the page number (the page's generic id: no passage claims them)."""
     blocks: list[TextBlock] = []
     number = page.page_number
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
     for box_idx, grid in enumerate(boxes):
         for cell in grid.cells:
             if cell.is_merged_fill or not cell.text:
                 continue
-            blocks.append(TextBlock(passage_id, number, len(blocks), box_idx, cell.col, cell.text, cell.bbox))
+            blocks.append(
+                TextBlock(
+                    passage_id, number, len(blocks), box_idx, cell.col, cell.text, cell.bbox, "body", origin,
+                    cell.confidence,
+                )
+            )  # fmt: skip
     body = lines_outside(page, grids)
     right = max((ln.bbox[2] for ln in body), default=page.width)
     for text, bbox in paragraphs(body, right):
-        blocks.append(TextBlock(passage_id, number, len(blocks), None, None, text, bbox))
+        conf = lowest_confidence([ln for ln in body if _within_box(ln.bbox, bbox)])
+        blocks.append(TextBlock(passage_id, number, len(blocks), None, None, text, bbox, "body", origin, conf))
     title, page_numbers = page_furniture(page, grids)
     for role, lines in (("title", title), ("page_number", page_numbers)):
         if lines:
             text = "".join(ln.text for ln in lines)
             blocks.append(
-                TextBlock(generic_passage_id(number), number, len(blocks), None, None, text, _union(lines), role)
-            )
+                TextBlock(
+                    generic_passage_id(number), number, len(blocks), None, None, text, _union(lines), role, origin,
+                    lowest_confidence(lines),
+                )
+            )  # fmt: skip
     return blocks
+
+
+def _within_box(inner: BBox, outer: BBox) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _union(lines: list[TextLine]) -> BBox:
@@ -279,6 +354,8 @@ def extract_document(
     max_pages: int | None = None,
     page_timeout_s: float | None = None,
     progress: ProgressFn | None = None,
+    ocr: OcrSettings | None = None,
+    ocr_progress: ProgressFn | None = None,
 ) -> DocumentExtraction:
     """Recognise and extract every table and numeric passage in one PDF.
 
@@ -286,13 +363,25 @@ def extract_document(
     unrecognised and every paragraph of every page as a text block. A table whose header lacks a field its family
     needs is kept as unrecognised too. Raises SourceDocumentError for an unusable PDF, one over the page limit, a
     page over the time limit, or a claimed table whose header is garbled.
+
+    Pages that are images without a text layer are OCR'd first (on every core, `ocr_progress` after each page),
+    and their words and ruled lines take the place of the text layer's: the same code reads every page. A
+    document from which nothing at all could be read raises UnreadableDocumentError.
     """
     document = inspect_document(path, max_pages=max_pages)
     tables: list[ExtractedTable] = []
     blocks: list[TextBlock] = []
     unrecognised: list[tuple[int, BBox, list[str]]] = []
+    characters = 0
     try:
+        # ---- OCR (issue 31): image-only pages are read here, before the page loop ---------------------------
+        scans = image_only_pages(path)
+        reads = ocr_pages(path, scans, ocr, ocr_progress) if scans else {}
+        roman_ordinals([reads[n].chars for n in sorted(reads)])  # 第1期 beside 第Ⅱ期 is 第Ⅰ期
         for page in iter_pages(path, max_pages):
+            if page.page_number in reads:
+                use_ocr_words(page, reads[page.page_number])
+            characters += len(page.chars)
             with page_time_limit(path.name, page.page_number, page_timeout_s):
                 _extract_page(path.name, page, tables, blocks, unrecognised)
             if progress:
@@ -301,8 +390,11 @@ def extract_document(
         raise
     except Exception as exc:  # pdfminer raises many things on damaged content streams
         raise SourceDocumentError(path.name, f"damaged PDF content ({type(exc).__name__}: {exc})") from exc
+    if characters == 0:
+        how = f"OCR of its {len(scans)} image page(s) found no text" if scans else "no page has text or an image"
+        raise UnreadableDocumentError(path.name, f"{how}; it would publish an empty document")
     _distinct_ids(tables)
-    return DocumentExtraction(document, tables, blocks, unrecognised)
+    return DocumentExtraction(document, tables, blocks, unrecognised, reads)
 
 
 def _distinct_ids(tables: list[ExtractedTable]) -> None:
@@ -328,6 +420,10 @@ def _extract_page(
     where = f"{file_name}, page {page.page_number}"
     check_no_lost_glyphs("".join(c["text"] for c in page.chars), where)
     grids = find_grids(page, fits=header_fits)
+    origin: TextOrigin = "ocr" if is_ocr_page(page) else "text_layer"
+    if origin == "ocr":  # a scan's only edges are the rules found in its pixels
+        for g in grids:
+            g.edge_source = g.origin = RASTER_LINES
     title = page_title(page, grids)
     grids = _with_text_grids(page, title, grids)
     claimed: list[Grid] = []
@@ -343,7 +439,9 @@ def _extract_page(
         claimed.append(grid)
         others = [g for g in grids if g is not grid]
         tables.append(
-            ExtractedTable(table_id, fam.family, page.page_number, title, grid, _annotations(page, grid, others))
+            ExtractedTable(
+                table_id, fam.family, page.page_number, title, grid, _annotations(page, grid, others), origin
+            )
         )
     free = [g for g in grids if not any(g is c for c in claimed)]
     heading = _page_heading(page, title, grids)
@@ -358,7 +456,9 @@ def _extract_page(
         if g.n_rows >= MIN_UNRECOGNISED_SHAPE[0] and g.n_cols >= MIN_UNRECOGNISED_SHAPE[1]:
             notes = _annotations(page, g, [o for o in grids if o is not g])
             tables.append(
-                ExtractedTable(_unrecognised_id(g.rows()[0], tables), UNRECOGNISED, page.page_number, title, g, notes)
+                ExtractedTable(
+                    _unrecognised_id(g.rows()[0], tables), UNRECOGNISED, page.page_number, title, g, notes, origin
+                )
             )
         else:
             unrecognised.append((page.page_number, g.bbox, g.rows()[0]))
@@ -444,11 +544,13 @@ def cells_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "top": c.bbox[1],
             "x1": c.bbox[2],
             "bottom": c.bbox[3],
+            "text_origin": t.text_origin,
+            "confidence": c.confidence,
         }
         for t in ex.tables
         for c in t.grid.cells
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=table("raw.table_cells").column_names)
 
 
 def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
@@ -462,11 +564,13 @@ def annotations_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "kind": a.kind,
             "marker": a.marker,
             "text": a.text,
+            "text_origin": a.text_origin,
+            "confidence": a.confidence,
         }
         for t in ex.tables
         for a in t.annotations
     ]
-    return pd.DataFrame(rows, columns=["document_id", "table_id", "page", "seq", "kind", "marker", "text"])
+    return pd.DataFrame(rows, columns=table("raw.table_annotations").column_names)
 
 
 def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
@@ -485,6 +589,8 @@ def blocks_frame(ex: DocumentExtraction) -> pd.DataFrame:
             "x1": b.bbox[2],
             "bottom": b.bbox[3],
             "role": b.role,
+            "text_origin": b.text_origin,
+            "confidence": b.confidence,
         }
         for b in ex.blocks
     ]
