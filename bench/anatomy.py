@@ -42,6 +42,7 @@ PHASES = (
     "checks (not GX)",
     "GX suites",
     "marts",
+    "typed tables",
     "publish",
     "report",
     "Data Docs",
@@ -88,6 +89,8 @@ def _stage(key: str) -> str:
         return "staging build"
     if key.startswith("marts/"):
         return "marts"
+    if key.startswith("tables/"):
+        return "typed tables"
     if key.startswith("published_warehouse"):
         return "publish"
     if key == "published_report":
