@@ -2,7 +2,7 @@
 
 `python -m bench.ocr_pages [PAGES]` (default 3,10,11,19: pages of tables, a budget slide and text) prints, per page,
 render+deskew, RapidOCR, tesseract's second reading of every number and the raster lines, then the wall time of
-the same pages read by the process pool over every core. Not part of `make bench` yet (the coordinator wires it).
+the same pages read by the process pool over every core. `make bench` runs it last.
 """
 
 from __future__ import annotations
