@@ -81,3 +81,29 @@ class Site:
 
     def hashes(self) -> dict[str, str]:
         return published_hashes(self.warehouse)
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of one query on a DuckDB file opened read-only (closed again)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def table_rows(con, schema: str, table: str, ignored: set[str]) -> tuple[list[str], list[tuple]]:
+    """A table's columns (less ``ignored``) and its rows of them, ordered by every column."""
+    cols = [
+        c
+        for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+            " order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+        if c not in ignored
+    ]
+    listed = ", ".join(f'"{c}"' for c in cols)
+    return cols, con.execute(f'select {listed} from "{schema}"."{table}" order by all').fetchall()

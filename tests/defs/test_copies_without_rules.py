@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.editions.edits import strip_rules
-from tests.support import DECK, failure_messages, refresh
+from tests.support import DECK, failure_messages, refresh, table_rows
 
 pytestmark = pytest.mark.xdist_group("copies_without_rules")
 
@@ -23,17 +23,7 @@ def _norm(value: object) -> object:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple]:
-    cols = [
-        c
-        for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
-            " order by ordinal_position",
-            [schema, table],
-        ).fetchall()
-        if c not in IGNORED
-    ]
-    listed = ", ".join(f'"{c}"' for c in cols)
-    rows = con.execute(f'select {listed} from "{schema}"."{table}"').fetchall()
+    _, rows = table_rows(con, schema, table, IGNORED)
     return sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
 
 

@@ -13,12 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from pipelines.lib.sources import connect_read_only, find_sources
 from pipelines.lib.staging.registry import CURATED
-from tests.support import DECK, JST, REV1, failure_messages, refresh
+from tests.support import DECK, JST, REV1, failure_messages, query, refresh
 
 BUNDLED, OTHER = DECK.stem, JST.stem
 
@@ -39,12 +38,7 @@ def _warned(result, name: str) -> list[str]:
     ]
 
 
-def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_rows = query
 
 
 @pytest.fixture(scope="module")

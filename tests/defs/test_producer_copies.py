@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support import failure_messages, refresh
+from tests.support import failure_messages, refresh, table_rows
 
 # The producer copies are made once per worker (conftest.producer_copies): their tests share one.
 pytestmark = pytest.mark.xdist_group("producers")
@@ -40,17 +40,7 @@ def _tables(con):
 
 
 def _rows(con, schema, table):
-    cols = [
-        c
-        for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
-            " order by ordinal_position",
-            [schema, table],
-        ).fetchall()
-        if c not in IGNORED
-    ]
-    listed = ", ".join(f'"{c}"' for c in cols)
-    return cols, con.execute(f'select {listed} from "{schema}"."{table}" order by all').fetchall()
+    return table_rows(con, schema, table, IGNORED)
 
 
 def test_staging_and_marts_equal_the_bundled_decks(copy_site, published_site):

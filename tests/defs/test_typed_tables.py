@@ -18,12 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from pipelines.lib.schema import table
 from tests.editions.edits import Edit, replace_text
-from tests.support import FIXTURES, JST, failure_messages, refresh
+from tests.support import FIXTURES, JST, failure_messages, query, refresh
 
 TRUTH = json.loads((FIXTURES / "decks" / "jst_regional_programs_2003.truth.json").read_text(encoding="utf-8"))
 HAND_READ = json.loads((FIXTURES / "decks" / "jst_regional_programs_2003.quantities.json").read_text(encoding="utf-8"))
@@ -40,12 +39,7 @@ def squeeze(text: str | None) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or "")).replace("〜", "～")
 
 
-def _q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_q = query
 
 
 @pytest.fixture(scope="module")
