@@ -19,10 +19,10 @@ import dagster as dg
 
 from pipelines.defs.metadata import HELD_BY_CURATED
 
-STAGES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
+STAGES = ("sources", "extraction", "staging", "checks", "tables", "marts", "publish", "report", "docs")
 """Stages in the order a refresh passes them."""
 
-_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "tables": "staging", "marts": "marts"}
+_BY_GROUP = {"sources": "sources", "raw": "extraction", "staging": "staging", "tables": "tables", "marts": "marts"}
 _BY_PUBLISH_ASSET = {"published_warehouse": "publish", "data_docs": "docs", "published_report": "report"}
 _PAGE = re.compile(r"page (\d+)/(\d+)")
 _EXTRACTING = re.compile(r"^extracting \d+ of \d+ document")
@@ -36,7 +36,7 @@ def stage_of_asset(key: dg.AssetKey, group: str) -> str:
 
 def stage_of_check(key: dg.AssetCheckKey, group: str) -> str:
     """The stage a check counts in: with its layer for raw tables, marts and the publish; else 'checks'."""
-    if group in ("sources", "raw", "marts"):
+    if group in ("sources", "raw", "tables", "marts"):
         return _BY_GROUP[group]
     return _BY_PUBLISH_ASSET.get(key.asset_key.to_user_string(), "checks")
 
@@ -224,7 +224,7 @@ def _describe(stage: _Stage) -> str:
     parts: list[str] = []
     if stage.pages:
         parts.append(f"{stage.pages[1]} pages")
-    if stage.name in ("sources", "extraction", "staging", "marts") and stage.assets:
+    if stage.name in ("sources", "extraction", "staging", "tables", "marts") and stage.assets:
         parts.append(f"{stage.assets} tables, {stage.rows:,} rows")
     checks = stage.checks_passed + stage.checks_warned + stage.checks_failed
     if checks:

@@ -15,7 +15,7 @@ from tests.support import DECK, sha256
 # The module's warehouse (or copies) is built once: its tests share one xdist worker.
 pytestmark = pytest.mark.xdist_group("cli_refresh")
 
-STAGE_NAMES = ("sources", "extraction", "staging", "checks", "marts", "publish", "report", "docs")
+STAGE_NAMES = ("sources", "extraction", "staging", "checks", "tables", "marts", "publish", "report", "docs")
 
 
 def _run(raw, wh, home, **env):
