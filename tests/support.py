@@ -19,6 +19,8 @@ FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 REV1 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
 REV2 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2.pdf"
 JST = FIXTURES / "decks" / "jst_regional_programs_2003.pdf"
+REV2_OPEN = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2_open.pdf"
+JST_BORDERLESS = FIXTURES / "decks" / "jst_regional_programs_2003_borderless.pdf"
 
 # Debian's Chromium, as the browser tests launch it (no sandbox as root; no background network on this closed network).
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,20 +14,12 @@ import re
 import pdfplumber
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.pdf.layout import find_grids
 from pipelines.lib.pdf.text_grid import find_text_grids
 from pipelines.lib.tables.extract import DocumentExtraction, extract_document, header_fits
 from pipelines.lib.tables.registry import UNRECOGNISED
 from tests.editions.edits import strip_rules
-
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
-DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
-REV1 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
-REV2 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2.pdf"
-REV2_OPEN = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2_open.pdf"
-JST = FIXTURES / "decks" / "jst_regional_programs_2003.pdf"
-JST_BORDERLESS = FIXTURES / "decks" / "jst_regional_programs_2003_borderless.pdf"
+from tests.support import DECK, FIXTURES, JST, JST_BORDERLESS, REV1, REV2, REV2_OPEN
 
 
 def _squash(text: str) -> str:

@@ -10,19 +10,12 @@ import re
 import pandas as pd
 import pytest
 
-from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import STAGING
 from pipelines.lib.tables.extract import extract_document
 from tests.editions.edits import strip_rules
+from tests.support import DECK, JST, JST_BORDERLESS, REV1, REV2, REV2_OPEN
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
-DECK = PROJECT_ROOT / "raw" / "meti_cluster_seminar_2005.pdf"
-REV1 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev1.pdf"
-REV2 = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2.pdf"
-REV2_OPEN = FIXTURES / "editions" / "meti_cluster_seminar_2005_rev2_open.pdf"
-JST = FIXTURES / "decks" / "jst_regional_programs_2003.pdf"
-JST_BORDERLESS = FIXTURES / "decks" / "jst_regional_programs_2003_borderless.pdf"
 IGNORED = {"document_id", "x0", "top", "x1", "bottom"}
 
 
