@@ -29,7 +29,8 @@ def deck_extraction():
 @pytest.fixture(scope="session")
 def scanned_rev1_extraction():
     """The scanned rev1 (tests/fixtures/editions), OCR'd and extracted once for the whole session: OCR takes
-    minutes, so every test of the scan (its cells against the truth, its refresh) reads this one."""
+    minutes, so every test of the scan (its cells against the truth, its refresh) reads this one, in one worker
+    (their xdist group ``scanned_rev1``)."""
     from pipelines.lib.pdf.ocr.engines import tesseract_available
     from pipelines.lib.tables.extract import extract_document
 

@@ -57,6 +57,7 @@ def scanned_site(tmp_path, monkeypatch, scanned_rev1_extraction):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("scanned_rev1")  # the worker that OCRs the scan once for every test of it
 @pytest.mark.timeout(1800)
 def test_the_scanned_rev1_publishes_born_digital_rev1s_numbers(scanned_site, monkeypatch):
     raw, wh, result = scanned_site

@@ -129,6 +129,7 @@ def scanned_rev1(scanned_rev1_extraction):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("scanned_rev1")  # the worker that OCRs the scan once for every test of it
 @pytest.mark.timeout(1200)
 def test_scanned_rev1_gives_rev1s_tables(scanned_rev1):
     """Every table of rev1 from its 150 dpi scan: at least 0.90 of the cells exact, and every number either read
