@@ -33,6 +33,8 @@ def _iso(ts: float | None) -> str:
 
 
 PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
+DATA_DOCS_KEY = dg.AssetKey(["data_docs"])
+"""GX Data Docs (pipelines/defs/report.py): the publish starts their rendering in the background."""
 COLUMNS_CHECK = "published_columns_match_the_registry"
 
 
@@ -98,7 +100,9 @@ def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
     )
     result = publish(paths, [st.spec for st in STAGING], EXPORTED, run)
     context.log.info(f"published {result['published']}")
-    if background.start_task(published_docs.task_key(context.run_id), published_docs.published_data_docs, paths):
+    if _run_selects(context, DATA_DOCS_KEY) and background.start_task(
+        published_docs.task_key(context.run_id), published_docs.published_data_docs, paths
+    ):
         context.log.debug("the Data Docs render in the background worker while the report is drawn")
     return dg.MaterializeResult(
         asset_key=PUBLISHED_KEY,
@@ -109,6 +113,12 @@ def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
             "code_version": run.code_version,
         },
     )
+
+
+def _run_selects(context: dg.AssetExecutionContext, key: dg.AssetKey) -> bool:
+    """Whether this run materializes key too (a run of a subset without it renders nothing for it)."""
+    selection = context.run.asset_selection
+    return selection is None or key in selection
 
 
 def _columns_match_the_registry(warehouse: Warehouse) -> dg.AssetCheckResult:

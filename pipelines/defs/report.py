@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS
-from pipelines.defs.publish import PUBLISHED_KEY
+from pipelines.defs.publish import DATA_DOCS_KEY, PUBLISHED_KEY
 from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.refresh import background
 from pipelines.lib.refresh.code_versions import data_docs_version, report_version
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from pipelines.lib.report.data import ReportData
 
 REPORT_KEY = dg.AssetKey(["published_report"])
-DATA_DOCS_KEY = dg.AssetKey(["data_docs"])
 
 
 def _image_md(title: str, png: bytes) -> dg.MetadataValue:

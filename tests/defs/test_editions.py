@@ -10,9 +10,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from pipelines.definitions import defs
-from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.paths import PROJECT_ROOT
+from tests.support import refresh
 
 # The module's warehouse (or copies) is built once: its tests share one xdist worker.
 pytestmark = pytest.mark.xdist_group("editions")
@@ -72,18 +71,6 @@ def retypeset(src, dst, page_no, old, new):
     stream.set_data(data.encode("latin-1"))
     page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
     writer.write(str(dst))
-
-
-def refresh(raw_dir, warehouse_dir):
-    return dg.materialize(
-        [*defs.assets, *(defs.asset_checks or [])],
-        resources={
-            "settings": PipelineSettings(raw_dir=str(raw_dir)),
-            "warehouse": Warehouse(warehouse_dir=str(warehouse_dir)),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,12 @@ from tests.support import DECK, JST, REV1, failure_messages, query, refresh
 BUNDLED, OTHER = DECK.stem, JST.stem
 
 
-def _run(tmp: Path, pdfs: list[Path]):
+def _run(tmp: Path, pdfs: list[Path], pages: bool = True):
     raw, wh = tmp / "raw", tmp / "warehouse"
     raw.mkdir()
     for pdf in pdfs:
         shutil.copy(pdf, raw / pdf.name)
-    return refresh(raw, wh), wh
+    return refresh(raw, wh, pages=pages), wh
 
 
 def _warned(result, name: str) -> list[str]:
@@ -43,7 +43,7 @@ _rows = query
 
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory):
-    return _run(tmp_path_factory.mktemp("other_alone"), [JST])
+    return _run(tmp_path_factory.mktemp("other_alone"), [JST], pages=False)  # its tests read the warehouse
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def _run(tmp: Path, pdfs: list[Path]):
     raw.mkdir()
     for pdf in pdfs:
         shutil.copy(pdf, raw / pdf.name)
-    return refresh(raw, wh), wh / "clusters.duckdb"
+    return refresh(raw, wh, pages=False), wh / "clusters.duckdb"  # the warehouse, not the report
 
 
 def _q(db: Path, sql: str, params: list | None = None) -> list[tuple]:

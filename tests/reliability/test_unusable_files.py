@@ -72,7 +72,7 @@ def test_encrypted_without_user_password_is_refused_even_though_it_opens(tmp_pat
 def test_refresh_stops_and_published_warehouse_is_byte_identical(site, make, cause):
     before = site.hashes()
     make(site.raw / "incoming.pdf")
-    result = refresh(site.raw, site.warehouse)
+    result = refresh(site.raw, site.warehouse, pages=False)
     assert not result.success
     messages = failure_messages(result)
     assert any("incoming.pdf" in m and cause in m for m in messages), messages
@@ -93,7 +93,7 @@ def test_a_readable_pdf_of_another_kind_publishes_with_a_warning(site):
     before = duckdb.connect(str(db), read_only=True).execute(curated).fetchall()
     rows = [["Region", "Share (%)", "Distance"], ["North", "12", "3 km"], ["South", "40.5", "9 km"]]
     write_table_pdf(site.raw / "incoming.pdf", rows)  # ASCII only: the test's PDF writer has no Japanese font
-    result = refresh(site.raw, site.warehouse)
+    result = refresh(site.raw, site.warehouse, pages=False)
     assert result.success, failure_messages(result)
     warned = {
         e.asset_check_key.name: e.description
