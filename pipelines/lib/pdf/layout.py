@@ -127,12 +127,13 @@ def baseline(ch: dict[str, Any]) -> float:
     return float(ch["bottom"] + ch["y0"] - ch["matrix"][5])
 
 
-def _size(ch: dict[str, Any]) -> float:
+def glyph_size(ch: dict[str, Any]) -> float:
+    """A glyph's font size (10 pt when the PDF gives none)."""
     return float(ch.get("size") or 10) or 10.0
 
 
 def _centre(ch: dict[str, Any]) -> tuple[float, float]:
-    return (ch["x0"] + ch["x1"]) / 2, baseline(ch) - _MID_HEIGHT * _size(ch)
+    return (ch["x0"] + ch["x1"]) / 2, baseline(ch) - _MID_HEIGHT * glyph_size(ch)
 
 
 def _chars(page: Page) -> list[dict[str, Any]]:
@@ -145,8 +146,8 @@ def _chars(page: Page) -> list[dict[str, Any]]:
 def page_spacing(page: Page) -> Spacing:
     """The page's autospace and word space, measured from its own glyphs (memoized per page)."""
     if page not in _PAGE_SPACING:
-        spaces = [(c["x1"] - c["x0"]) / _size(c) for c in page.chars if c["text"] == " " and c["x1"] > c["x0"]]
-        _PAGE_SPACING[page] = measure_spacing((ln.chars for ln in _group_lines(_chars(page), None)), spaces)
+        spaces = [(c["x1"] - c["x0"]) / glyph_size(c) for c in page.chars if c["text"] == " " and c["x1"] > c["x0"]]
+        _PAGE_SPACING[page] = measure_spacing((ln.chars for ln in group_lines(_chars(page), None)), spaces)
     return _PAGE_SPACING[page]
 
 
@@ -157,9 +158,9 @@ def text_lines(page: Page, bbox: BBox | None = None) -> list[TextLine]:
     """
     if bbox is None:
         if page not in _PAGE_LINES:
-            _PAGE_LINES[page] = _group_lines(_chars(page), page_spacing(page))
+            _PAGE_LINES[page] = group_lines(_chars(page), page_spacing(page))
         return _PAGE_LINES[page]
-    return _group_lines(_within(_chars(page), bbox), page_spacing(page))
+    return group_lines(_within(_chars(page), bbox), page_spacing(page))
 
 
 def _within(chars: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]:
@@ -172,13 +173,13 @@ def _within(chars: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]
     return out
 
 
-def _group_lines(chars: Sequence[dict[str, Any]], spacing: Spacing | None) -> list[TextLine]:
+def group_lines(chars: Sequence[dict[str, Any]], spacing: Spacing | None) -> list[TextLine]:
     """Glyphs grouped into visual lines by baseline (a tolerance relative to the font size), left to right."""
     lines: list[list[dict[str, Any]]] = []
     current_base = 0.0
     for ch in sorted(chars, key=baseline):
         b = baseline(ch)
-        if lines and b - current_base <= _BASELINE_TOLERANCE * min(_size(ch), _size(lines[-1][0])):
+        if lines and b - current_base <= _BASELINE_TOLERANCE * min(glyph_size(ch), glyph_size(lines[-1][0])):
             lines[-1].append(ch)
         else:
             lines.append([ch])
@@ -195,7 +196,7 @@ def _group_lines(chars: Sequence[dict[str, Any]], spacing: Spacing | None) -> li
                     max(c["x1"] for c in ln),
                     max(c["bottom"] for c in ln),
                 ),
-                size=max(_size(c) for c in ln),
+                size=max(glyph_size(c) for c in ln),
                 chars=tuple(ln),
                 spacing=spacing or NO_EVIDENCE,
             )
@@ -249,7 +250,7 @@ def _text_extent(page: Page) -> tuple[float, float]:
 
 def _body_size(page: Page) -> float:
     """The page's most common text size (the median glyph size)."""
-    sizes = [_size(c) for c in _chars(page)]
+    sizes = [glyph_size(c) for c in _chars(page)]
     return statistics.median(sizes) if sizes else 0.0
 
 
@@ -303,12 +304,12 @@ def _grid(page: Page, table_cells: Sequence[BBox], bbox: BBox, source: str = "de
     ys = _boundaries([c[1] for c in cells] + [c[3] for c in cells])
     chars = _within(_chars(page), bbox)
     spacing = page_spacing(page)
-    contents = [(c, _group_lines(part, spacing)) for c, part in zip(cells, _split_by_cell(chars, cells), strict=True)]
+    contents = [(c, group_lines(part, spacing)) for c, part in zip(cells, _split_by_cell(chars, cells), strict=True)]
     pad = _cell_padding([lines[0].bbox[0] - c[0] for c, lines in contents if lines])
     grid = Grid(page.page_number, bbox, n_rows=len(ys) - 1, n_cols=len(xs) - 1, padding=pad, edge_source=source)
     em = _body(chars)
     band = _within(_chars(page), (0.0, bbox[1] - em, page.width, bbox[3] + em))  # the table's rows, page-wide
-    grid.cuts = _cuts(_group_lines(band, spacing), cells, xs, ys)
+    grid.cuts = edge_cuts(group_lines(band, spacing), cells, xs, ys)
     for cell_bbox, lines in contents:
         text = join_lines(lines, cell_bbox[2] - max(pad, 0.0))
         r0, r1 = _index(ys, cell_bbox[1]), _index(ys, cell_bbox[3])
@@ -343,14 +344,14 @@ def _runs(chars: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """A line's runs: glyphs set one after the other, with no word space (or wider gap) between them."""
     runs: list[list[dict[str, Any]]] = []
     for ch in chars:
-        if runs and ch["x0"] - runs[-1][-1]["x1"] <= _WORD_GAP * _size(ch):
+        if runs and ch["x0"] - runs[-1][-1]["x1"] <= _WORD_GAP * glyph_size(ch):
             runs[-1].append(ch)
         else:
             runs.append([ch])
     return runs
 
 
-def _cuts(lines: Sequence[TextLine], cells: Sequence[BBox], xs: Sequence[float], ys: Sequence[float]) -> int:
+def edge_cuts(lines: Sequence[TextLine], cells: Sequence[BBox], xs: Sequence[float], ys: Sequence[float]) -> int:
     """How many runs of characters a cell edge (outer edges included) cuts through: vertically between two
     glyphs of a run, or horizontally through the middle of a line's glyphs. A grid drawn from the right
     edges cuts none."""
@@ -378,7 +379,7 @@ def _cuts(lines: Sequence[TextLine], cells: Sequence[BBox], xs: Sequence[float],
 
 
 def _body(chars: Sequence[dict[str, Any]]) -> float:
-    return statistics.median(_size(c) for c in chars) if chars else 0.0
+    return statistics.median(glyph_size(c) for c in chars) if chars else 0.0
 
 
 def _glyph_sized(obj: dict[str, Any], body: float) -> bool:

@@ -27,10 +27,10 @@ from pipelines.lib.pdf.layout import (
     GridCell,
     GridCheck,
     TextLine,
-    _cuts,
-    _group_lines,
-    _size,
     baseline,
+    edge_cuts,
+    glyph_size,
+    group_lines,
     join_lines,
     lines_outside,
     page_spacing,
@@ -71,7 +71,7 @@ def _segments(line: TextLine) -> list[list[dict[str, Any]]]:
     """A line's pieces separated by gaps wider than TABULAR_GAP."""
     out: list[list[dict[str, Any]]] = []
     for ch in line.chars:
-        if out and ch["x0"] - out[-1][-1]["x1"] > TABULAR_GAP * _size(ch):
+        if out and ch["x0"] - out[-1][-1]["x1"] > TABULAR_GAP * glyph_size(ch):
             out.append([ch])
         elif out:
             out[-1].append(ch)
@@ -143,7 +143,7 @@ def _blocks(chars: Sequence[dict[str, Any]], col: int, spacing: Any, span: dict[
     """One column's text as blocks: lines grouped by baseline, split where the pitch exceeds BLOCK_PITCH; a block
     covers the columns its widest piece spans (``span``: id of a char -> last column)."""
     blocks: list[_Block] = []
-    for ln in _group_lines(chars, spacing):
+    for ln in group_lines(chars, spacing):
         last = max(span.get(id(c), col) for c in ln.chars)
         if blocks:
             prev = blocks[-1].lines[-1]
@@ -312,7 +312,7 @@ def _region_grid_with(
     """One reading of a region; a header centred over a column whose body is set flush left or right stands apart
     from its body, so the gutter between a column of header only and one of body only is dropped and read again."""
     chars = [c for ln in lines for c in ln.chars]
-    em = statistics.median(_size(c) for c in chars)
+    em = statistics.median(glyph_size(c) for c in chars)
     pieces = [seg for ln in lines for seg in _segments(ln)]
     lone = _lone_labels(lines, em) if spanning else set()
     gutters = _gutters(
@@ -378,7 +378,7 @@ def _region_grid_with(
                 grid.cells.append(GridCell(r, c, "", False, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
                 boxes.append((xs[c], ys[r], xs[c + 1], ys[r + 1]))
     grid.cells.sort(key=lambda c: (c.row, c.col))
-    grid.cuts = _cuts([ln for b in blocks for ln in b.lines], boxes, xs, ys)
+    grid.cuts = edge_cuts([ln for b in blocks for ln in b.lines], boxes, xs, ys)
     own = [["" for _ in range(n_cols)] for _ in range(n_rows)]
     for cell in grid.cells:
         own[cell.row][cell.col] = "" if cell.is_merged_fill else cell.text
@@ -418,7 +418,7 @@ def has_shapes(page: Page) -> bool:
     """True when the page draws a line, rect or curve larger than a glyph other than a horizontal rule (vertical
     rules, frames, shading, figures)."""
     chars = [c for c in page.chars if not c["text"].isspace()]
-    body = statistics.median(_size(c) for c in chars) if chars else 10.0
+    body = statistics.median(glyph_size(c) for c in chars) if chars else 10.0
     return any(
         max(o["x1"] - o["x0"], o["bottom"] - o["top"]) > 1.5 * body and o["bottom"] - o["top"] >= 0.3 * body
         for o in (*page.lines, *page.rects, *page.curves)
