@@ -190,6 +190,23 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[st
     return Source(a, file_name, "cell", page, title, header, row_label, cell[2] or "", tuple(cell[3:7]), origin)
 
 
+Findings = tuple[dict[str, Any], ...]
+
+
+def finding_sources(
+    con: duckdb.DuckDBPyConnection, findings: Sequence[dict[str, Any]]
+) -> list[tuple[Findings, Source | None]]:
+    """A check's findings grouped by the raw cell, block or line each names, in their order, with that source
+    (None where the raw layer has no such thing). A finding names it by its address (document_id, page, table,
+    row, col) and its raw_text, which picks a line printed with a table."""
+    groups: dict[str, tuple[list[dict[str, Any]], Source | None]] = {}
+    for i, f in enumerate(findings):
+        address = Address(f["document_id"], f["page"], f["table"], f.get("row"), f.get("col"))
+        source = resolve(con, address, [f.get("raw_text") or ""])
+        groups.setdefault(source.slug if source is not None else f"#{i}", ([], source))[0].append(f)
+    return [(tuple(found), source) for found, source in groups.values()]
+
+
 def _resolve_block(con: duckdb.DuckDBPyConnection, a: Address, file_name: str) -> Source | None:
     rows = con.execute(
         "SELECT text, x0, top, x1, bottom FROM raw.text_blocks "
