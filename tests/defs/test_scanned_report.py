@@ -1,6 +1,6 @@
 """The values OCR was unsure of, in the report and in the UI: every value the WARN check has_no_uncertain_ocr_values
 lists is in the report with its file, page, table, cell, the text read, its confidence and a crop of its cell, the
-crops rendered once for the PDF.
+crops rendered once for the PDF; the check's metadata shows the first cells' crops.
 
 The scanned rev1 is OCR'd once per session (``scanned_rev1_extraction`` in tests/conftest.py); the refresh is handed
 that extraction where it would extract the file."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import shutil
 from html.parser import HTMLParser
 
@@ -18,6 +19,7 @@ from PIL import Image
 import pipelines.defs.extract
 from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.report.build import build_report
+from pipelines.lib.sources import FINDING_CROPS
 from pipelines.lib.warehouse.connections import WarehousePaths
 from tests.conftest import SCANNED_REV1
 from tests.support import CHROMIUM, CHROMIUM_ARGS, failure_messages, refresh
@@ -120,6 +122,17 @@ def test_its_crops_are_rendered_once_for_the_pdf(scanned_report):
     again = build_report(paths, raw_dir=raw, kept=KeptWork.in_build_dir(paths.build_dir))
     assert again.crops_rendered == [] and again.crops_kept == [SCANNED_REV1.stem]
     assert again.path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_the_checks_metadata_shows_the_first_cells_crops(scanned_report):
+    _, _, check = scanned_report
+    crops = check.metadata["crops"].value
+    images = re.findall(r"!\[[^\]]*\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", crops)
+    assert 0 < len(images) <= FINDING_CROPS
+    assert "overseas\\_clusters\\_1 row 1, column 5: 約5000社, 約1500社, 約2000社" in crops
+    assert re.search(r"_\d+ more not cropped here", crops)
+    assert len(crops) < 200_000  # the event log keeps it
 
 
 @pytest.mark.slow
