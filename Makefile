@@ -98,7 +98,7 @@ clean-warehouse:
 fuzz: install-dev ## 1,000 seeded mutants of the deck: each extracts or raises a PipelineError, never crashes or hangs
 	$(PY) -m tests.reliability.fuzz --count $${FUZZ_MUTANTS:-1000} --workers $${FUZZ_WORKERS:-2}
 
-bench: install-dev ## benchmarks vs same-run baselines; writes bench/results/latest.md and scale.png; OCR s/page
+bench: install-dev ## benchmarks vs same-run baselines; writes bench/results/latest.md and scale.png; OCR s/page and the scanned deck's refresh
 	$(PY) -m bench.run
 	$(PY) -m bench.dagster_parallel $${BENCH_DAGSTER_COPIES:-6}
 	$(PY) -m bench.partitions_vs_state

@@ -51,7 +51,8 @@ PHASES = (
 )
 
 
-def _env(tmp: Path) -> dict[str, str]:
+def fresh_env(tmp: Path) -> dict[str, str]:
+    """A fresh Dagster home (the project's instance/dagster.yaml) and raw and warehouse folders under tmp."""
     home = tmp / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT_ROOT / "instance" / "dagster.yaml", home / "dagster.yaml")
@@ -152,7 +153,7 @@ def anatomy() -> dict[str, object]:
     imports: dict[str, list[float]] = {k: [] for k in IMPORTS}
     for _ in range(RUNS):
         with tempfile.TemporaryDirectory(prefix="bench_anatomy_") as tmp:
-            env = _env(Path(tmp))
+            env = fresh_env(Path(tmp))
             (Path(tmp) / "raw").mkdir()
             shutil.copy(DECK, Path(tmp) / "raw")
             runs["cold"].append(refresh(env))

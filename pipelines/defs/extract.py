@@ -20,10 +20,12 @@ from pipelines.lib.pdf.ocr import OcrSettings
 from pipelines.lib.refresh import background
 from pipelines.lib.refresh.code_versions import raw_version, sources_version
 from pipelines.lib.refresh.editions import (
+    document_versions,
     extracted_versions,
     extractor_version,
     has_raw_layer,
     inspected_documents,
+    ocr_extractor_version,
     record_extractions,
     stale_documents,
     store_extractions,
@@ -204,9 +206,11 @@ def _raw_extraction(
 
     pdfs = {p.stem: p for p in list_source_pdfs(settings.raw_path())}
     current = {d: sha256_file(p) for d, p in pdfs.items()}
-    version = extractor_version()
+    version, ocr = extractor_version(), OcrSettings(dpi=settings.ocr_dpi)
+    read_version = ocr_extractor_version(version, ocr)  # a document OCR read: its OCR code and settings too
     with warehouse.working() as con:
-        stale = stale_documents(current, extracted_versions(con), version, have_rows=has_raw_layer(con, RAW_OUTPUTS))
+        versions = document_versions(con, current, version, read_version)
+        stale = stale_documents(current, extracted_versions(con), versions, have_rows=has_raw_layer(con, RAW_OUTPUTS))
     context.log.info(
         f"extracting {len(stale)} of {len(current)} document(s): {', '.join(stale) or 'none'}; "
         f"unchanged since their last extraction: {', '.join(sorted(set(current) - set(stale))) or 'none'}"
@@ -217,7 +221,7 @@ def _raw_extraction(
             max_pages=settings.max_pages,
             page_timeout_s=settings.page_timeout_s,
             progress=progress,
-            ocr=OcrSettings(dpi=settings.ocr_dpi),
+            ocr=ocr,
             ocr_progress=ocr_progress,
         )
         for d in stale
@@ -230,7 +234,7 @@ def _raw_extraction(
     keep = set(current) - set(stale)
     with warehouse.working() as con:
         store_extractions(con, fresh, keep, RAW_OUTPUTS)  # the others' rows stay as they are
-        record_extractions(con, current, version)
+        record_extractions(con, current, document_versions(con, current, version, read_version))
         regions = table_regions(con)
         stored = {name: stored_table_metadata(con, table(f"raw.{name}")) for name in RAW_OUTPUTS}
     kept = KeptWork.in_build_dir(warehouse.paths.build_dir)

@@ -13,10 +13,11 @@ import duckdb
 
 from pipelines.defs.automation import WEEKLY_FRESHNESS, WRITER_POOL
 from pipelines.defs.metadata import definition_metadata, findings_result, stored_table_metadata
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import PipelineSettings, Warehouse
 from pipelines.lib.refresh.code_versions import staging_version
 from pipelines.lib.refresh.editions import parameters_by_document, submit_validations, validate_by_document
 from pipelines.lib.refresh.kept import KeptWork
+from pipelines.lib.sources import Source, findings_markdown
 from pipelines.lib.staging.by_document import build_by_document
 from pipelines.lib.staging.completeness import MissingRecord
 from pipelines.lib.staging.document_checks import (
@@ -36,6 +37,9 @@ from pipelines.lib.staging.registry import STAGING, StagingTable
 from pipelines.lib.staging.uncertain_ocr import describe as describe_uncertain
 from pipelines.lib.validation.validation_results import ValidationResults
 from pipelines.lib.warehouse.ledger import record_validation
+
+UNCERTAIN_CROPS_KIND = "uncertain_ocr_crops"
+"""Kept work: the crops has_no_uncertain_ocr_values shows in its metadata, rendered once per PDF and cells."""
 
 
 def _documents_metadata(recomputed: list[str], reused: list[str]) -> dict[str, Any]:
@@ -146,11 +150,26 @@ def _untyped_result(
     )
 
 
+def _uncertain_cell(found: tuple[dict[str, Any], ...], source: Source) -> str:
+    """The title of a crop of values OCR was unsure of: table, cell, the values read there and why."""
+    read = ", ".join(str(f["raw_text"]) for f in found)
+    return f"{source.address.table_id} {source.where}: {read} ({found[0]['reason']})"
+
+
 def _uncertain_ocr_result(
-    st: StagingTable, _: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
+    st: StagingTable, context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, build_dir: Path
 ) -> dg.AssetCheckResult:
-    """Values OCR was unsure of (below its confidence threshold, or read differently by the two engines)."""
-    return _document_result(uncertain_ocr(st), describe_uncertain, con, build_dir, warn=True)
+    """Values OCR was unsure of (below its confidence threshold, or read differently by the two engines), with
+    the crops of the first cells they were read from."""
+    kept = KeptWork.in_build_dir(build_dir)
+    work = document_findings(con, uncertain_ocr(st), kept)
+    found = all_findings(work)
+    metadata = _documents_metadata(work.recomputed, work.reused)
+    if found:
+        raw_dir = context.resources.settings.raw_path()
+        crops = findings_markdown(con, found, raw_dir, _uncertain_cell, kept=kept, kind=UNCERTAIN_CROPS_KIND)
+        metadata["crops"] = dg.MetadataValue.md(crops)
+    return findings_result(found, [describe_uncertain(f) for f in found], warn=True, **metadata)
 
 
 def _coverage_result(
@@ -313,12 +332,14 @@ CHECKS = {(st.name, spec.name): (st, spec, evaluate) for st in STAGING for spec,
     pool=WRITER_POOL,
 )
 def staging_tables(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
+    context: dg.AssetExecutionContext, warehouse: Warehouse, settings: PipelineSettings
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Every staging table from the raw layer, document by document, then their checks (each its own result).
 
-    The suites run last: by then the background workers have had the longest to validate the rows.
+    The suites run last: by then the background workers have had the longest to validate the rows. A check
+    that shows crops of the PDFs finds them in the settings' raw folder (``context.resources.settings``).
     """
+    del settings  # the checks read it from the context
     selected = context.selected_asset_keys
     build_dir = warehouse.paths.build_dir
     kept = KeptWork.in_build_dir(build_dir)

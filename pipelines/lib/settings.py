@@ -49,6 +49,7 @@ class Settings:
     max_pages: int
     page_timeout_s: float
     http_timeout_s: float
+    ocr_dpi: int = OcrSettings.dpi
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,4 +62,5 @@ class Settings:
             max_pages=int(value("max_pages")),
             page_timeout_s=float(value("page_timeout_s")),
             http_timeout_s=float(value("http_timeout_s")),
+            ocr_dpi=int(value("ocr_dpi")),
         )

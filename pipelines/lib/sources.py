@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from typing import Any
 import duckdb
 
 from pipelines.lib.normalize import clean_text
-from pipelines.lib.pdf.crops import MARGIN_PT, Region, render_regions
+from pipelines.lib.pdf.crops import MARGIN_PT, Region, regions_markdown, render_regions
+from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.schema import BY_NAME, Table
 from pipelines.lib.typed_tables.store import typed_specs
 
@@ -188,6 +189,59 @@ def resolve(con: duckdb.DuckDBPyConnection, address: Address, hints: Sequence[st
     header = next((c[2] for c in cells if c[0] == 0 and c[1] == a.col), None) if a.row != 0 else None
     row_label = label if a.col != 0 else None
     return Source(a, file_name, "cell", page, title, header, row_label, cell[2] or "", tuple(cell[3:7]), origin)
+
+
+Findings = tuple[dict[str, Any], ...]
+
+
+def finding_sources(
+    con: duckdb.DuckDBPyConnection, findings: Sequence[dict[str, Any]]
+) -> list[tuple[Findings, Source | None]]:
+    """A check's findings grouped by the raw cell, block or line each names, in their order, with that source
+    (None where the raw layer has no such thing). A finding names it by its address (document_id, page, table,
+    row, col) and its raw_text, which picks a line printed with a table."""
+    groups: dict[str, tuple[list[dict[str, Any]], Source | None]] = {}
+    for i, f in enumerate(findings):
+        address = Address(f["document_id"], f["page"], f["table"], f.get("row"), f.get("col"))
+        source = resolve(con, address, [f.get("raw_text") or ""])
+        groups.setdefault(source.slug if source is not None else f"#{i}", ([], source))[0].append(f)
+    return [(tuple(found), source) for found, source in groups.values()]
+
+
+FINDING_CROPS = 12
+"""Crops a check's metadata shows at most (the first cells of its findings): the event log keeps metadata small."""
+FINDING_CROP_RESOLUTION = 96
+"""Dots per inch of a finding's crop in the UI: a scanned cell's digits stay legible (the report's crops' too)."""
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>])")
+
+
+def findings_markdown(
+    con: duckdb.DuckDBPyConnection,
+    findings: Sequence[dict[str, Any]],
+    raw_dir: Path,
+    label: Callable[[Findings, Source], str],
+    *,
+    kept: KeptWork | None = None,
+    kind: str = "finding_crops",
+    limit: int = FINDING_CROPS,
+) -> str:
+    """Markdown for a check's metadata: a crop of the cell, block or line of each group of findings (see
+    :func:`finding_sources`), titled by ``label``, at most ``limit`` of them, then how many more there are.
+    Crops come from the raw folder's PDF when it is the file the warehouse read, rendered once per PDF and set
+    of regions with ``kept`` (under ``kind``)."""
+    groups = finding_sources(con, findings)
+    documents = [str(r[0]) for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
+    named = sorted({s.address.document_id for _, s in groups if s is not None})
+    pdfs = {d: pdf for d in named if (pdf := source_pdf(con, raw_dir, d)[0]) is not None}
+    regions = [
+        Region(s.address.document_id, _MARKDOWN.sub(r"\\\1", label(found, s)), s.page, s.bbox)
+        for found, s in groups
+        if s is not None and s.bbox is not None and s.address.document_id in pdfs
+    ][:limit]
+    text = regions_markdown(pdfs, regions, FINDING_CROP_RESOLUTION, kept, kind, documents) if regions else ""
+    if rest := len(groups) - len(regions):
+        text += f"\n\n_{rest} more not cropped here (past the first {limit}, or with no bbox): the report lists all_\n"
+    return text
 
 
 def _resolve_block(con: duckdb.DuckDBPyConnection, a: Address, file_name: str) -> Source | None:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipelines.lib.pdf.crops import Region
 from pipelines.lib.pdf.document import SourceDocument, inspect_document
+from pipelines.lib.pdf.ocr.settings import OcrSettings
 from pipelines.lib.refresh import background
 from pipelines.lib.refresh.fingerprint import code_fingerprint, module_version, sha256_file
 from pipelines.lib.refresh.kept import NO_ROWS, DocumentWork, KeptWork, document_fingerprints, work_key
@@ -45,9 +46,18 @@ DOCUMENT_VALIDATIONS = table("meta.document_validations")
 EXTRACTOR_SOURCES = ("pipelines/lib/pdf", "pipelines/lib/tables")
 
 
+OCR_SOURCES = ("pipelines/lib/pdf/ocr",)
+
+
 def extractor_version() -> str:
     """sha256 of the extraction code: a change re-extracts every document."""
     return code_fingerprint(*EXTRACTOR_SOURCES)
+
+
+def ocr_extractor_version(version: str, ocr: OcrSettings) -> str:
+    """The extractor version of a document OCR read: the extraction code's (``version``), the OCR code's and every
+    OCR setting that changes what is read (the DPI above all); see :func:`document_versions`."""
+    return code_fingerprint(*OCR_SOURCES, extra=[version, ocr.reading()])
 
 
 INSPECTED_KIND = "documents"
@@ -80,12 +90,36 @@ def extracted_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, s
 
 
 def stale_documents(
-    current: dict[str, str], extracted: dict[str, tuple[str, str]], version: str, have_rows: bool
+    current: dict[str, str], extracted: dict[str, tuple[str, str]], versions: dict[str, str], have_rows: bool
 ) -> list[str]:
-    """Documents (by id, sorted) to extract again: new, changed file, changed extractor, or no stored rows."""
+    """Documents (by id, sorted) to extract again: new, changed file, changed extractor version (``versions``, by
+    document: :func:`document_versions`), or no stored rows."""
     if not have_rows:
         return sorted(current)
-    return sorted(d for d, sha in current.items() if extracted.get(d) != (sha, version))
+    return sorted(d for d, sha in current.items() if extracted.get(d) != (sha, versions[d]))
+
+
+OCR_ORIGIN_TABLES = ("table_cells", "table_annotations", "text_blocks")
+
+
+def ocr_read_documents(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The documents some of whose stored raw rows OCR read (text_origin 'ocr')."""
+    if not all(has_table(con, table(f"raw.{n}")) for n in OCR_ORIGIN_TABLES):
+        return set()
+    union = " UNION ".join(
+        f"SELECT DISTINCT document_id FROM raw.{n} WHERE text_origin = 'ocr'" for n in OCR_ORIGIN_TABLES
+    )
+    return {str(r[0]) for r in con.execute(union).fetchall()}
+
+
+def document_versions(
+    con: duckdb.DuckDBPyConnection, documents: Iterable[str], version: str, ocr_version: str
+) -> dict[str, str]:
+    """document_id → the extractor version its stored raw rows are current under: ``ocr_version``
+    (:func:`ocr_extractor_version`) for a document OCR read, ``version`` for the others. A born-digital
+    document's is the extraction code's alone: a new DPI or OCR code reads the scans again, never it."""
+    read = ocr_read_documents(con)
+    return {d: ocr_version if d in read else version for d in documents}
 
 
 def merge_frames(previous: pd.DataFrame | None, fresh: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
@@ -123,10 +157,10 @@ def table_regions(con: duckdb.DuckDBPyConnection) -> list[Region]:
     return [Region(d, t, int(p), (x0, top, x1, bottom)) for d, t, p, x0, top, x1, bottom in rows]
 
 
-def record_extractions(con: duckdb.DuckDBPyConnection, current: dict[str, str], version: str) -> None:
-    """Remember which file (sha256) and extractor produced each document's raw rows."""
+def record_extractions(con: duckdb.DuckDBPyConnection, current: dict[str, str], versions: dict[str, str]) -> None:
+    """Remember which file (sha256) and extractor version (by document) produced each document's raw rows."""
     df = pd.DataFrame(
-        [{"document_id": d, "sha256": s, "extractor_version": version} for d, s in sorted(current.items())],
+        [{"document_id": d, "sha256": s, "extractor_version": versions[d]} for d, s in sorted(current.items())],
         columns=EXTRACTIONS.column_names,
     )
     write_table(con, EXTRACTIONS, df)

@@ -56,7 +56,11 @@ def current_inputs(settings: Settings) -> dict[str, Any]:
         "code": code_digest(),
         "packages": package_versions(),
         "suites": suite_digests(),
-        "settings": {"max_pages": settings.max_pages, "page_timeout_s": settings.page_timeout_s},
+        "settings": {
+            "max_pages": settings.max_pages,
+            "page_timeout_s": settings.page_timeout_s,
+            "ocr_dpi": settings.ocr_dpi,
+        },
     }
 
 

@@ -43,7 +43,8 @@ class ReportResult:
     marts: tuple[str, ...]
     charts_png: dict[str, bytes]
     source_crops: int = 0
-    """Crops of the PDF embedded for the figures' sources (one per source cell, row or block)."""
+    """Crops of the PDF embedded for the figures' sources (one per source cell, row or block) and for the cells of
+    the values OCR was unsure of."""
     charts_drawn: list[str] = field(default_factory=list)
     """Documents whose charts this build drew (the others' were kept)."""
     charts_drawn_ids: list[str] = field(default_factory=list)
@@ -246,23 +247,25 @@ def render_page(
 ) -> tuple[str, CropWork, dict[str, bytes]]:
     """The page with a font subset covering exactly its characters, its source crops, and each chart as PNG.
 
-    A draft (the charts' places without their images) finds the sources the shown figures use; only those
-    are cropped from the PDFs in raw_dir (or taken as kept), while the charts are drawn (``drawn`` may be
-    drawing elsewhere).
+    A draft (the charts' places without their images) finds the sources the shown figures use; only those, and
+    the cells of the values OCR was unsure of, are cropped from the PDFs in raw_dir (or taken as kept), while the
+    charts are drawn (``drawn`` may be drawing elsewhere).
     """
     marts = [data.marts[name] for name in sorted(data.marts)]
     draft_sources = ReportSources(data.sources, {})
     unknown = data.unknown_tables
     typed = data.typed_tables
-    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown, typed)
-    crops = render_source_crops(draft_sources.used.values(), raw_dir, data.run.documents, kept)
+    uncertain = data.uncertain_ocr
+    draft = page(TITLE, LEAD, planned_charts(data), marts, data.run, "", draft_sources, unknown, typed, uncertain)
+    cropped = {**{u.source.slug: u.source for u in uncertain if u.source}, **draft_sources.used}
+    crops = render_source_crops(cropped.values(), raw_dir, data.run.documents, kept)
     chars = sorted(set(_visible_text(draft)))  # an image's data URL is no text: the draft's text is the page's
     font_css = _font_css(chars, kept)
     if missing_glyphs(chars):  # text of a document the font does not cover (≥, rare kanji): the reader's own font
         font_css += FALLBACK_CSS
     sources = ReportSources(data.sources, crops.crops)
     charts, pngs = drawn()
-    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown, typed), crops, pngs
+    return page(TITLE, LEAD, charts, marts, data.run, font_css, sources, unknown, typed, uncertain), crops, pngs
 
 
 def build_report(

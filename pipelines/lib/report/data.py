@@ -2,7 +2,8 @@
 
 Marts are listed from information_schema, so a new mart appears in the report without code changes. Units
 and descriptions come from the registry (pipelines/lib/schema.py), or from the column comments DuckDB holds
-(which the registry generated) for a table the registry does not know.
+(which the registry generated) for a table the registry does not know. The values OCR was unsure of are the
+findings of the WARN check has_no_uncertain_ocr_values itself (pipelines/lib/staging/document_checks.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.report.sources import resolve_mart_sources
 from pipelines.lib.report.units import column_unit
 from pipelines.lib.schema import BY_NAME
-from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source
+from pipelines.lib.sources import ADDRESS_COLUMNS, Address, Source, finding_sources
+from pipelines.lib.staging.document_checks import uncertain_ocr_findings
 from pipelines.lib.tables.registry import UNRECOGNISED
 from pipelines.lib.typed_tables.store import typed_specs
 
@@ -86,6 +88,20 @@ class UnknownTable:
 
 
 @dataclass(frozen=True)
+class UncertainValues:
+    """What has_no_uncertain_ocr_values lists in one raw cell, text block or line printed with a table: the check's
+    findings there, and that source (None where the raw layer has no such thing)."""
+
+    findings: tuple[dict[str, Any], ...]
+    source: Source | None
+
+    @property
+    def document_id(self) -> str:
+        """The document it was read from."""
+        return str(self.findings[0]["document_id"])
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report is made of."""
 
@@ -97,6 +113,8 @@ class ReportData:
     unknown_tables: tuple[UnknownTable, ...] = ()
     typed_tables: tuple[MartData, ...] = ()
     """The typed tables of the tables no family knows (tables.<document_id>_<table_id>), in page order."""
+    uncertain_ocr: tuple[UncertainValues, ...] = ()
+    """The values OCR was unsure of, by the cell, block or line they were read from, in the check's order."""
 
     def document_ids(self) -> list[str]:
         """Every document with rows in a mart, sorted."""
@@ -110,7 +128,8 @@ class ReportData:
         marts = {n: m.for_document(document_id) for n, m in self.marts.items()}
         unknown = tuple(t for t in self.unknown_tables if t.document_id == document_id)
         typed = tuple(t for t in self.typed_tables if document_id in t.document_ids())
-        return ReportData(marts, metrics, self.run, self.sources, unknown, typed)
+        uncertain = tuple(u for u in self.uncertain_ocr if u.document_id == document_id)
+        return ReportData(marts, metrics, self.run, self.sources, unknown, typed, uncertain)
 
 
 def _quote_ident(name: str) -> str:
@@ -210,6 +229,12 @@ def read_typed_tables(con: duckdb.DuckDBPyConnection) -> tuple[MartData, ...]:
     return tuple(out)
 
 
+def read_uncertain_ocr(con: duckdb.DuckDBPyConnection, kept: KeptWork | None = None) -> tuple[UncertainValues, ...]:
+    """Every value has_no_uncertain_ocr_values lists (its findings, kept ones reused), grouped by the raw cell,
+    block or line each was read from, in the check's order; none for documents without OCR'd pages."""
+    return tuple(UncertainValues(*group) for group in finding_sources(con, uncertain_ocr_findings(con, kept)))
+
+
 def read_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> RunInfo:
     """The meta.runs row of run_id, or the latest published run when run_id is None or not recorded."""
     rows = con.execute(
@@ -249,6 +274,7 @@ def read_report_data(published: Path, run_id: str | None = None, kept: KeptWork 
                 [r for t in unknown for r in t.quantities.rows],
             )
         sources = resolve_mart_sources(con, sourced, kept)
+        uncertain = read_uncertain_ocr(con, kept)
     finally:
         con.close()
-    return ReportData(marts, metrics, run, sources, unknown, typed)
+    return ReportData(marts, metrics, run, sources, unknown, typed, uncertain)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo, UnknownTable
+from pipelines.lib.pdf.ocr.crosscheck import DISAGREEMENT_CONFIDENCE
+from pipelines.lib.pdf.ocr.settings import UNCERTAIN_BELOW
+from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo, UncertainValues, UnknownTable
 from pipelines.lib.report.sources import CSS as SOURCE_CSS
-from pipelines.lib.report.sources import HIDDEN_COLUMNS, ReportSources
+from pipelines.lib.report.sources import HIDDEN_COLUMNS, ReportSources, crop_image, no_crop
 
 NULL_TEXT = "—"
 FONT_FAMILY = "ReportGothic"
@@ -204,6 +206,71 @@ def unknown_tables_section(tables: Sequence[UnknownTable], sources: ReportSource
     )
 
 
+UNCERTAIN_OCR = "uncertain-ocr"
+UNCERTAIN_OCR_CSS = """
+table.uncertain img.crop { display: block; max-width: 360px; height: auto; border: 1px solid #ccc; }
+table.uncertain td.file { word-break: break-all; min-width: 8em; }
+table.uncertain td.read { white-space: normal; } table.uncertain td.read ul { margin: 0; padding-left: 1.1em; }
+"""
+"""Only a page with such values has it: a page without is byte for byte what it was before they were shown."""
+UNCERTAIN_OCR_HEADER = (
+    "file",
+    "page",
+    "table",
+    "cell",
+    "行 (row label)",
+    "列 (column header)",
+    "読んだ値 (values read)",
+    "セルの文字 (cell text as read)",
+    "確信度 (confidence)",
+    "理由 (why)",
+    "切り抜き (crop)",
+)
+
+
+def _uncertain_row(values: UncertainValues, crops: Mapping[str, bytes]) -> str:
+    """One cell, block or line: where, its labels, the values read in it, its text, confidence, why, crop."""
+    first, s = values.findings[0], values.source
+    png = crops.get(s.slug) if s is not None else None
+    crop = no_crop(s is not None and s.bbox is not None) if s is None or png is None else crop_image(s, png)
+
+    def text(value: str | None) -> str:
+        return html.escape(value) if value is not None else NULL_TEXT
+
+    cells = [
+        ("file", text(s.file_name if s is not None else f"{values.document_id}.pdf")),
+        ("num", str(first["page"])),
+        ("", text(str(first["table"]))),
+        ("", text(s.where if s is not None and s.kind != "annotation" else str(first["cell"]))),
+        ("", text(s.row_label if s is not None else None)),
+        ("", text(s.column_header if s is not None else None)),
+        ("read", "<ul>" + "".join(f"<li>{html.escape(str(f['raw_text']))}</li>" for f in values.findings) + "</ul>"),
+        ("", text(s.text if s is not None else None)),
+        ("num", f"{min(float(f['confidence']) for f in values.findings):.2f}"),
+        ("", text(" / ".join(dict.fromkeys(str(f["reason"]) for f in values.findings)))),
+        ("", crop),
+    ]
+    return "<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>" for c, v in cells) + "</tr>"
+
+
+def uncertain_ocr_section(values: Sequence[UncertainValues], crops: Mapping[str, bytes]) -> str:
+    """Every value the WARN check has_no_uncertain_ocr_values lists, by the cell it was read from, with a crop of
+    that cell; empty when OCR read no page or was sure of every value."""
+    if not values:
+        return ""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in UNCERTAIN_OCR_HEADER)
+    body = "".join(_uncertain_row(v, crops) for v in values)
+    n = sum(len(v.findings) for v in values)
+    return (
+        f'<section id="{UNCERTAIN_OCR}"><h2>OCR で不確かな値 (values OCR was unsure of)</h2>'
+        f'<p class="desc">WARN チェック staging.quantities has_no_uncertain_ocr_values が挙げる {n} 件: '
+        f"OCR の確信度が {UNCERTAIN_BELOW} 未満の値、または二つの OCR エンジンが違う数に読んだ値 "
+        f"(確信度は高々 {DISAGREEMENT_CONFIDENCE})。切り抜きは PDF のそのセルで、読んだ値と見比べられる。</p>"
+        f'<table class="mart uncertain" id="uncertain-ocr-values"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></section>"
+    )
+
+
 def chart_figure(chart: ChartImage) -> str:
     """The chart as an <img> with an SVG data URL."""
     data = base64.b64encode(chart.svg).decode("ascii")
@@ -242,6 +309,7 @@ def page(
     sources: ReportSources | None = None,
     unknown_tables: Sequence[UnknownTable] = (),
     typed_tables: Sequence[MartData] = (),
+    uncertain_ocr: Sequence[UncertainValues] = (),
 ) -> str:
     """The whole HTML document."""
     charted = {c.mart for c in charts}
@@ -278,10 +346,15 @@ def page(
     if unknown := unknown_tables_section(unknown_tables, sources):
         sections.append(unknown)
         nav += f'<li><a href="#{UNKNOWN_TABLES}">どの表ファミリーにも当たらない表 (tables no family knows)</a></li>'
+    css = CSS + SOURCE_CSS
+    if uncertain := uncertain_ocr_section(uncertain_ocr, sources.crops if sources else {}):
+        sections.append(uncertain)
+        nav += f'<li><a href="#{UNCERTAIN_OCR}">OCR で不確かな値 (values OCR was unsure of)</a></li>'
+        css += UNCERTAIN_OCR_CSS
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{font_css}\n{CSS}{SOURCE_CSS}</style></head><body>"
+        f"<title>{html.escape(title)}</title><style>{font_css}\n{css}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><p class="lead">{html.escape(lead)}</p><nav><ul>{nav}</ul></nav>'
         + "".join(sections)
         + (f'<div id="sources">{sources.popovers()}</div>' if sources and sources.used else "")

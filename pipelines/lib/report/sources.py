@@ -203,6 +203,24 @@ def _one_line(text: str) -> str:
     return text.replace("\n", " / ")
 
 
+def crop_image(source: Source, png: bytes) -> str:
+    """The crop of a source as an <img> with a data URL, its size and an alt text saying where it is."""
+    width, height = Image.open(io.BytesIO(png)).size
+    data = base64.b64encode(png).decode("ascii")
+    alt = f"p.{source.page} {source.address.table_id}: {_one_line(source.text)[:80]}"
+    return (
+        f'<img class="crop" alt="{html.escape(alt)}" width="{width}" height="{height}" '
+        f'src="data:image/png;base64,{data}">'
+    )
+
+
+def no_crop(has_bbox: bool) -> str:
+    """Why a source shows no crop: the raw layer keeps no bbox for it, or the raw folder lacks its PDF."""
+    if not has_bbox:
+        return '<p class="nocrop">このページの注の行 (no bbox in the raw layer: no crop)</p>'
+    return '<p class="nocrop">PDF がない (the raw folder lacks the PDF the warehouse read: no crop)</p>'
+
+
 def source_popover(source: Source, png: bytes | None) -> str:
     """The popover of one source: where it is, its header and row label, its text, and its crop."""
     a = source.address
@@ -220,17 +238,7 @@ def source_popover(source: Source, png: bytes | None) -> str:
         items.append(("row", _one_line(source.row_label)))
     items.append(("text", source.text))
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items)
-    if png is not None:
-        width, height = Image.open(io.BytesIO(png)).size
-        data = base64.b64encode(png).decode("ascii")
-        image = (
-            f'<img class="crop" alt="{html.escape(f"p.{source.page} {a.table_id}: {_one_line(source.text)[:80]}")}" '
-            f'width="{width}" height="{height}" src="data:image/png;base64,{data}">'
-        )
-    elif source.bbox is None:
-        image = '<p class="nocrop">このページの注の行 (no bbox in the raw layer: no crop)</p>'
-    else:
-        image = '<p class="nocrop">PDF がない (the raw folder lacks the PDF the warehouse read: no crop)</p>'
+    image = crop_image(source, png) if png is not None else no_crop(source.bbox is not None)
     return (
         f'<div class="source" id="src-{source.slug}" popover>'
         f'<p class="src-head">出典 (source): {html.escape(source.file_name)} p.{source.page}</p>'

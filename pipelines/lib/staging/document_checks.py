@@ -237,6 +237,13 @@ def uncertain_ocr(st: StagingTable) -> DocumentCheck:
     return DocumentCheck(f"{st.spec.qualified}:has_no_uncertain_ocr_values", inputs, modules, find, repr(st))
 
 
+def uncertain_ocr_findings(con: duckdb.DuckDBPyConnection, kept: KeptWork | None = None) -> list[Any]:
+    """Every document's findings of staging.quantities' has_no_uncertain_ocr_values, as the check lists them (its
+    kept findings reused): what the report shows with their crops."""
+    quantities = next(st for st in STAGING if st.spec == QUANTITIES)
+    return all_findings(document_findings(con, uncertain_ocr(quantities), kept))
+
+
 def coverage(st: StagingTable) -> DocumentCheck:
     """reads_every_number_with_a_unit: cells and blocks whose plain number-with-unit has no quantity."""
 

@@ -1,5 +1,6 @@
 """Whether a refresh has anything to do: sha256s of inputs and outputs, never mtimes."""
 
+import dataclasses
 import json
 import shutil
 
@@ -44,6 +45,16 @@ def test_a_changed_setting_is_a_change(tmp_path):
     save_state(paths, current_inputs(settings), "run-1")
     tighter = Settings(settings.raw_dir, settings.warehouse_dir, 30, 60.0, 30.0)
     assert what_changed(paths, current_inputs(tighter)) == ["settings changed"]
+
+
+def test_a_new_ocr_dpi_is_a_change(tmp_path, monkeypatch):
+    """PIPELINES_OCR_DPI changes what a scan reads: the refresh runs (the raw step then reads the scans only)."""
+    settings, paths = _site(tmp_path)
+    save_state(paths, current_inputs(settings), "run-1")
+    monkeypatch.setenv("PIPELINES_OCR_DPI", "300")
+    assert Settings.from_env().ocr_dpi == 300
+    sharper = dataclasses.replace(settings, ocr_dpi=300)
+    assert what_changed(paths, current_inputs(sharper)) == ["settings changed"]
 
 
 def test_an_output_that_is_not_as_the_refresh_left_it_means_a_refresh(tmp_path):

@@ -1,14 +1,17 @@
 """Units in headers and cell formatting of the report tables (pure)."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
-from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo
+from pipelines.lib.report.data import ColumnInfo, MartData, RunInfo, UncertainValues
 from pipelines.lib.report.html import format_value, mart_table, page
-from pipelines.lib.report.sources import HIDDEN_COLUMNS
+from pipelines.lib.report.sources import HIDDEN_COLUMNS, ReportSources
 from pipelines.lib.report.units import column_unit, is_numeric
 from pipelines.lib.schema import BY_NAME
+from pipelines.lib.sources import Address, Source
 
 
 @pytest.mark.parametrize(
@@ -90,3 +93,40 @@ def test_page_lists_uncharted_marts_and_cites_the_run():
     doc = page("t", "lead", [], [_mart()], run, font_css="")
     assert 'id="mart-budget_yoy"' in doc and 'href="#table-budget_yoy"' in doc
     assert '<code id="run-id">run-123</code>' in doc and "ab" * 32 in doc
+
+
+def _uncertain() -> UncertainValues:
+    """Two values the engines read differently in one cell of a scan, as has_no_uncertain_ocr_values lists them."""
+    reason = "the two OCR engines read it differently"
+    findings = tuple(
+        {"document_id": "d", "page": 3, "table": "t_1", "row": 1, "col": 5, "cell": "row 1, column 5",
+         "raw_text": text, "confidence": 0.3, "reason": reason}
+        for text in ("約5000社", "<約1500社>")
+    )  # fmt: skip
+    address = Address("d", 3, "t_1", 1, 5)
+    source = Source(address, "d.pdf", "cell", 3, "title", "主要企業", "米国", "約5000社\n(約1500社)", (1, 2, 30, 40))
+    return UncertainValues(findings, source)
+
+
+def test_a_page_without_uncertain_ocr_values_has_no_trace_of_them():
+    run = RunInfo("run-123", ({"document_id": "d", "file_name": "d.pdf", "sha256": "ab" * 32},))
+    doc = page("t", "lead", [], [_mart()], run, font_css="")
+    assert doc == page("t", "lead", [], [_mart()], run, font_css="", uncertain_ocr=())
+    assert "uncertain" not in doc and "OCR" not in doc  # no empty section, no CSS, no link
+
+
+def test_uncertain_ocr_values_are_listed_with_their_cell_and_crop():
+    run = RunInfo("run-123", ({"document_id": "d", "file_name": "d.pdf", "sha256": "ab" * 32},))
+    values = _uncertain()
+    png = io.BytesIO()
+    Image.new("L", (60, 20), 255).save(png, format="PNG")
+    sources = ReportSources({}, {values.source.slug: png.getvalue()})
+    doc = page("t", "lead", [], [_mart()], run, font_css="", sources=sources, uncertain_ocr=[values])
+    assert 'href="#uncertain-ocr"' in doc and "table.uncertain img.crop" in doc
+    row = doc.split('<table class="mart uncertain" id="uncertain-ocr-values">')[1].split("</table>")[0]
+    for text in ("d.pdf", "t_1", "row 1, column 5", "米国", "主要企業", "<li>約5000社</li>", "0.30", "differently"):
+        assert text in row, text
+    assert "&lt;約1500社&gt;" in row and "<約1500社>" not in row  # escaped
+    assert 'class="crop"' in row and 'width="60" height="20"' in row
+    without_pdf = page("t", "lead", [], [], run, font_css="", sources=ReportSources({}, {}), uncertain_ocr=[values])
+    assert "no crop" in without_pdf.split('id="uncertain-ocr-values"')[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class OcrSettings:
     tesseract_cmd: str = "tesseract"
     tesseract_lang: str = "jpn"
     crosscheck: bool = True  # re-read every span holding a digit with the second engine
+
+    def reading(self) -> str:
+        """The settings that change what OCR reads (every one but the pool's size), as text: part of the
+        extractor version of a document with OCR'd pages, so a new DPI reads its scans again."""
+        return repr({f.name: getattr(self, f.name) for f in fields(self) if f.name != "workers"})
 
 
 UNCERTAIN_BELOW = 0.5
