@@ -40,6 +40,29 @@ def scanned_rev1_extraction():
 
 
 @pytest.fixture(scope="session")
+def scanned_rev1_site(tmp_path_factory, scanned_rev1_extraction):
+    """One real refresh of the scanned rev1 (handed ``scanned_rev1_extraction`` where it would extract the file),
+    shared read-only by the tests of its warehouse, report and checks: (raw folder, warehouse folder, result)."""
+    import shutil
+
+    import pipelines.defs.extract
+    from tests.support import failure_messages, refresh
+
+    raw, wh = tmp_path_factory.mktemp("scanned_raw"), tmp_path_factory.mktemp("scanned_wh")
+    shutil.copy(SCANNED_REV1, raw)
+    extract = pipelines.defs.extract.extract_document
+
+    def extracted_once(path, **kwargs):
+        return scanned_rev1_extraction if path.name == SCANNED_REV1.name else extract(path, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipelines.defs.extract, "extract_document", extracted_once)
+        result = refresh(raw, wh)
+    assert result.success, failure_messages(result)
+    return raw, wh, result
+
+
+@pytest.fixture(scope="session")
 def raw_layer(deck_extraction):
     """The raw layer of the bundled deck."""
     from pipelines.lib.staging.raw_layer import RawLayer

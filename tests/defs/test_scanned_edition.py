@@ -17,7 +17,6 @@ from pipelines.lib.schema import table
 from pipelines.lib.staging.raw_layer import RawLayer
 from pipelines.lib.staging.registry import CURATED
 from pipelines.lib.tables.extract import extract_document
-from tests.conftest import SCANNED_REV1
 from tests.support import REV1, failure_messages, refresh
 
 NUMBER_TYPES = ("INTEGER", "BIGINT", "DOUBLE", "DECIMAL")
@@ -41,19 +40,12 @@ def _numbers(frame: pd.DataFrame) -> list[tuple]:
 
 
 @pytest.fixture
-def scanned_site(tmp_path, monkeypatch, scanned_rev1_extraction):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SCANNED_REV1, raw)
-    extract = pipelines.defs.extract.extract_document
-
-    def extracted_once(path, **kwargs):
-        return scanned_rev1_extraction if path.name == SCANNED_REV1.name else extract(path, **kwargs)
-
-    monkeypatch.setattr(pipelines.defs.extract, "extract_document", extracted_once)
-    result = refresh(raw, tmp_path / "wh")
-    assert result.success, failure_messages(result)
-    return raw, tmp_path / "wh", result
+def scanned_site(tmp_path, scanned_rev1_site):
+    """A private copy of the session's refresh of the scanned rev1 (this test refreshes it again)."""
+    raw, wh, result = scanned_rev1_site
+    shutil.copytree(raw, tmp_path / "raw")
+    shutil.copytree(wh, tmp_path / "wh")
+    return tmp_path / "raw", tmp_path / "wh", result
 
 
 @pytest.mark.slow

@@ -10,37 +10,26 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
 from PIL import Image
 
-import pipelines.defs.extract
 from pipelines.lib.refresh.kept import KeptWork
 from pipelines.lib.report.build import build_report
 from pipelines.lib.sources import FINDING_CROPS
 from pipelines.lib.warehouse.connections import WarehousePaths
 from tests.conftest import SCANNED_REV1
-from tests.support import CHROMIUM, CHROMIUM_ARGS, failure_messages, refresh
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.xdist_group("scanned_rev1")
 
 
 @pytest.fixture(scope="module")
-def scanned_report(tmp_path_factory, scanned_rev1_extraction):
-    """A refresh of the scanned rev1 (its report built with crops from the raw folder) and the check's result."""
-    raw, wh = tmp_path_factory.mktemp("scanned_raw"), tmp_path_factory.mktemp("scanned_wh")
-    shutil.copy(SCANNED_REV1, raw)
-    extract = pipelines.defs.extract.extract_document
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            pipelines.defs.extract,
-            "extract_document",
-            lambda path, **kw: scanned_rev1_extraction if path.name == SCANNED_REV1.name else extract(path, **kw),
-        )
-        result = refresh(raw, wh)
-    assert result.success, failure_messages(result)
+def scanned_report(scanned_rev1_site):
+    """The session's refresh of the scanned rev1 (its report built with crops from the raw folder) and the check's
+    result."""
+    raw, wh, result = scanned_rev1_site
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "has_no_uncertain_ocr_values")
     return raw, wh, check
 
