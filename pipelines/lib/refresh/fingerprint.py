@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,9 @@ def _source_bytes(path: Path) -> bytes:
 LIB = "pipelines.lib"
 
 
+@cache
 def _source(module: str) -> Path | None:
+    """A module's source file, if it is one of the project's (looked up once per process)."""
     base = PROJECT_ROOT / Path(*module.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
         if path.is_file():
@@ -60,12 +62,23 @@ def _source(module: str) -> Path | None:
     return None
 
 
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every statement, at any depth (imports are statements: no expression is walked, a tenth of the nodes)."""
+    for node in nodes:
+        yield node
+        for block in _BLOCKS:
+            yield from _statements(getattr(node, block, None) or ())
+
+
 @cache
 def _imports(module: str, path: Path) -> tuple[str, ...]:
     """The modules (and names that may be submodules) a file imports, absolute (each file parsed once)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8")).body):
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
