@@ -128,4 +128,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return item.get_closest_marker("xdist_group") is None and item.get_closest_marker("slow") is None
 
     items.sort(key=late)
-
