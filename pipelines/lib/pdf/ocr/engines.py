@@ -124,7 +124,8 @@ def rapid_read(gray: np.ndarray, max_side: int) -> list[OcrLine]:
     h, w = gray.shape[:2]
     factor = min(1.0, max_side / max(h, w))
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
-    result = _rapid_engine()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    # every step named: RapidOCR keeps a call's step flags for the calls after it (a re-read asks for one step)
+    result = _rapid_engine()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=True, use_rec=True)
     if result.boxes is None or not len(result.boxes):
         return []
     lines = []
